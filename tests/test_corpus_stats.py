@@ -48,3 +48,25 @@ def test_coverage_by_vocab_size_matches_brute_force():
     for size, frac in coverage_by_vocab_size(words, questions, [0, 10, 50, 100]):
         top = set(words[:size])
         assert frac == pytest.approx(np.mean([all(w in top for w in q) for q in questions]))
+
+
+def test_zipf_token_share_and_hapax():
+    from course.corpus_stats import hapax_fraction, zipf_token_share
+
+    assert zipf_token_share(3, 3) == 1.0
+    assert zipf_token_share(2, 4) == pytest.approx((1 + 1 / 2) / (1 + 1 / 2 + 1 / 3 + 1 / 4))
+    with pytest.raises(ValueError, match="'k' parameter"):
+        zipf_token_share(5, 3)
+    assert hapax_fraction([1, 2, 1, 1]) == 0.75
+
+
+def test_min_count_summary_matches_brute_force():
+    from course.corpus_plots import min_count_summary
+
+    counts = np.array([50, 20, 20, 5, 3, 1, 1])
+    words = ["a", "b", "c", "d", "e", "f", "g"]
+    questions = [("a", "b", "c", "d"), ("a", "g", "b", "c")]
+    s = min_count_summary(counts, words, questions, 5)
+    assert s["vocab_size"] == 4
+    assert s["token_coverage"] == pytest.approx(95 / 100)
+    assert s["analogy_coverage"] == 0.5

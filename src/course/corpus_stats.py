@@ -19,7 +19,15 @@ import numpy as np
 
 from ._validation import check_int, check_nonempty
 
-__all__ = ["rank_frequency", "zipf_fit", "heaps_curve", "heaps_fit", "coverage_by_vocab_size"]
+__all__ = [
+    "rank_frequency",
+    "zipf_fit",
+    "heaps_curve",
+    "heaps_fit",
+    "coverage_by_vocab_size",
+    "zipf_token_share",
+    "hapax_fraction",
+]
 
 
 def rank_frequency(counts: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -140,3 +148,30 @@ def coverage_by_vocab_size(
         size = check_int(size, "sizes", "coverage_by_vocab_size", low=0)
         out.append((size, float(np.mean(worst < size))))
     return out
+
+
+def zipf_token_share(k: int, vocab_size: int, s: float = 1.0) -> float:
+    """Share of all tokens taken by the ``k`` most frequent words if counts follow ``r^-s`` exactly.
+
+    With ``s = 1`` this is the ratio of harmonic numbers :math:`H_k / H_V`.
+
+    Examples
+    --------
+    >>> round(zipf_token_share(1, 2), 4)  # H_1 / H_2 = 1 / 1.5
+    0.6667
+    """
+    vocab_size = check_int(vocab_size, "vocab_size", "zipf_token_share", low=1)
+    k = check_int(k, "k", "zipf_token_share", low=0, high=vocab_size)
+    weights = np.arange(1, vocab_size + 1, dtype=np.float64) ** -float(s)
+    return float(weights[:k].sum() / weights.sum())
+
+
+def hapax_fraction(counts: Iterable[int]) -> float:
+    """Fraction of word types that occur exactly once (hapax legomena).
+
+    >>> hapax_fraction([5, 1, 1, 2])
+    0.5
+    """
+    counts = np.asarray(list(counts))
+    check_nonempty(counts, "counts", "hapax_fraction")
+    return float(np.mean(counts == 1))
