@@ -1,7 +1,6 @@
 """Small helpers every chapter uses: seeding, stable number formatting, showing package source.
 
 >>> seed_everything(0)
-0
 >>> sig(3.14159265)
 '3.142'
 >>> sig(123456.789)
@@ -21,25 +20,21 @@ import numpy as np
 __all__ = ["seed_everything", "sig", "table", "show_source", "default_threads"]
 
 
-def seed_everything(seed: int = 0) -> int:
+def seed_everything(seed: int = 0) -> None:
     """Seed Python's ``random``, NumPy's legacy global generator and torch (if imported).
 
     Chapters call this once at the top; library functions still take an explicit ``seed`` or
     ``numpy.random.Generator`` and never rely on global state.
 
-    Returns
-    -------
-    int
-        The seed, so a notebook cell can print it.
+    It returns nothing, so a notebook's imports cell that ends with it shows no output.
     """
     random.seed(seed)
     np.random.seed(seed)
     try:
         import torch
     except ImportError:  # pragma: no cover - torch is a requirement, but keep data usable without it
-        return seed
+        return
     torch.manual_seed(seed)
-    return seed
 
 
 def default_threads() -> int:
