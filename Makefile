@@ -8,12 +8,21 @@ STAMP := $(VENV)/.installed
 NB ?=
 EXECUTE ?=
 NOTEBOOKS := $(if $(NB),$(wildcard notebooks/$(NB)*.ipynb),$(sort $(wildcard notebooks/[0-9]*.ipynb)))
+# Book: browser assets (MathJax 3, RequireJS, Jupyter widgets) come from the pinned npm packages of
+# package.json/package-lock.json and are served by the book itself from _vendor/ (see _config.yml).
+VENDOR := _vendor
+VENDOR_STAMP := $(VENDOR)/.stamp
+NPM_STAMP := node_modules/.package-lock.json
+BOOK_EXECUTE := $(filter 1 yes true,$(EXECUTE))
+BOOK_CONFIG := $(if $(BOOK_EXECUTE),_build/_config.execute.yml,_config.yml)
 
-.PHONY: help install data test unit nbval book notebooks lab bench clean
+.PHONY: help install data test unit nbval book assets browser notebooks lab bench clean
 
 help:
 	@echo "make test       prepare data, run unit tests and nbval over every notebook"
 	@echo "make book       build the HTML book into _build/html (EXECUTE=1 re-executes notebooks)"
+	@echo "make browser    open every page of the built book in headless Chromium and check it"
+	@echo "make assets     vendor MathJax and the widget scripts from npm into _vendor/"
 	@echo "make data       build the course corpus into data/"
 	@echo "make notebooks  re-execute notebooks and save their outputs (NB=01 for one chapter)"
 	@echo "make lab        open JupyterLab on the notebooks"
@@ -35,17 +44,52 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser"
 
 nbval: $(STAMP)
+	@test -n "$(NOTEBOOKS)" || { echo "no notebook matches notebooks/$(NB)*.ipynb"; exit 1; }
 	$(BIN)/python -m pytest -p no:randomly --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
 
 test: data unit nbval
 
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+$(VENDOR_STAMP): $(NPM_STAMP) book/js/widgets-setup.js
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/jupyter-widgets $(VENDOR)/licenses
+	cp -R node_modules/mathjax/es5 $(VENDOR)/mathjax
+	cp node_modules/requirejs/require.js $(VENDOR)/require.js
+	cd node_modules/@jupyter-widgets/html-manager/dist && \
+		cp embed-amd.js *.woff *.woff2 *.ttf *.eot *.svg $(CURDIR)/$(VENDOR)/jupyter-widgets/
+	cp book/js/widgets-setup.js $(VENDOR)/jupyter-widgets/setup.js
+	cp node_modules/mathjax/LICENSE $(VENDOR)/licenses/mathjax.txt
+	cp node_modules/@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt \
+		$(VENDOR)/licenses/jupyter-widgets-html-manager.txt
+	@touch $@
+
+assets: $(VENDOR_STAMP)
+
+book: $(STAMP) $(VENDOR_STAMP)
+	@mkdir -p _build
+ifneq ($(BOOK_EXECUTE),)
+	$(BIN)/python -c 'import sys, yaml; c = yaml.safe_load(open("_config.yml")); \
+		c["execute"]["execute_notebooks"] = "force"; yaml.safe_dump(c, sys.stdout, sort_keys=False)' \
+		> $(BOOK_CONFIG)
+endif
+	$(BIN)/jupyter-book build . --config $(BOOK_CONFIG) --all -W -n --keep-going
+	@echo "Book built: open file://$(CURDIR)/_build/html/index.html"
+
+browser: $(STAMP)
+	$(BIN)/python -m pytest -p no:randomly -m browser tests/test_book_browser.py
+
 notebooks: $(STAMP)
 	$(BIN)/python -m course.notebooks execute $(NOTEBOOKS)
+
+bench: $(STAMP) data
+	$(BIN)/python benchmarks/word2vec_vs_gensim.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache $(VENDOR)
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
