@@ -45,7 +45,7 @@ unit: $(STAMP)
 
 nbval: $(STAMP)
 	@test -n "$(NOTEBOOKS)" || { echo "no notebook matches notebooks/$(NB)*.ipynb"; exit 1; }
-	$(BIN)/python -m pytest -p no:randomly --nbval --nbval-current-env \
+	env -u MPLBACKEND $(BIN)/python -m pytest -p no:randomly --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
 
 test: data unit nbval
@@ -82,7 +82,7 @@ browser: $(STAMP)
 	$(BIN)/python -m pytest -p no:randomly -m browser tests/test_book_browser.py
 
 notebooks: $(STAMP)
-	$(BIN)/python -m course.notebooks execute $(NOTEBOOKS)
+	env -u MPLBACKEND $(BIN)/python -m course.notebooks execute $(NOTEBOOKS)
 
 bench: $(STAMP) data
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py
