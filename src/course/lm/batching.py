@@ -1,0 +1,168 @@
+"""Turn tokenized sentences into the minibatches every language model of the course trains on.
+
+Each sentence becomes one *row* of token ids ``[</s>, w1, ..., wn, </s>]``: the model reads
+``[</s>, w1, ..., wn]`` and predicts ``[w1, ..., wn, </s>]``, so every word and the end of the
+sentence are predicted, and the boundary token ``</s>`` doubles as the start symbol (as in
+Mikolov's RNNLM toolkit; the n-gram model of chapter 01 pads with ``<s>`` instead, which conditions
+on exactly the same information). Context never crosses a sentence boundary, so the n-gram, NNLM
+and RNNLM numbers of the course are comparable.
+
+Rows of similar length are grouped into a minibatch of about ``batch_tokens`` predicted tokens and
+padded on the right; padded targets are ``IGNORE_INDEX`` and count for nothing.
+
+>>> rows = [np.array([0, 5, 6, 0]), np.array([0, 7, 0])]
+>>> idx, targets = pad_rows(rows)
+>>> idx.tolist(), targets.tolist()
+([[0, 5, 6], [0, 7, 0]], [[5, 6, 0], [7, 0, -1]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+import torch
+
+from .._validation import check_int
+
+__all__ = ["IGNORE_INDEX", "encode_rows", "count_targets", "pad_rows", "group_rows", "make_batches",
+           "chunks"]
+
+IGNORE_INDEX = -1  # target value of padding: cross_entropy(..., ignore_index=IGNORE_INDEX) skips it
+
+
+def encode_rows(sentences: Iterable[Sequence[str]], vocab, eos: str = "</s>") -> list[np.ndarray]:
+    """Encode tokenized sentences as rows ``[eos, w1, ..., wn, eos]`` of int64 ids.
+
+    Parameters
+    ----------
+    sentences : iterable of list of str
+        Tokenized sentences (``course.data.load_sentences``).
+    vocab : course.data.Vocab
+        Fitted vocabulary; it must contain ``eos``, and it maps out-of-vocabulary words to its
+        ``<unk>`` token (or raises ``KeyError`` if it has none).
+    eos : str, default="</s>"
+        The sentence-boundary token.
+
+    Returns
+    -------
+    list of ndarray of shape (n_i + 2,)
+        One row per sentence, in order (an empty sentence still predicts its ``</s>``, as in the
+        n-gram model, so row ``i`` and sentence ``i`` always match).
+    """
+    if eos not in vocab.key_to_index:
+        raise ValueError(f"The vocabulary has no {eos!r} token; fit it with specials=({eos!r},).")
+    eos_id = vocab.key_to_index[eos]
+    rows = []
+    for sentence in sentences:
+        rows.append(np.array([eos_id, *vocab.encode(sentence), eos_id], dtype=np.int64))
+    return rows
+
+
+def count_targets(rows: Sequence[np.ndarray]) -> int:
+    """Number of predicted tokens in ``rows`` (every word plus one ``</s>`` per sentence).
+
+    >>> count_targets([np.array([0, 5, 6, 0]), np.array([0, 7, 0])])
+    5
+    """
+    return int(sum(len(r) - 1 for r in rows))
+
+
+def pad_rows(rows: Sequence[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Stack rows into inputs and targets, padded on the right.
+
+    Returns
+    -------
+    idx : LongTensor of shape (B, L)
+        ``row[:-1]``, padded with the row's last token (never predicted from).
+    targets : LongTensor of shape (B, L)
+        ``row[1:]``, padded with ``IGNORE_INDEX``.
+    """
+    length = max(len(r) for r in rows) - 1
+    idx = np.zeros((len(rows), length), dtype=np.int64)
+    targets = np.full((len(rows), length), IGNORE_INDEX, dtype=np.int64)
+    for i, row in enumerate(rows):
+        n = len(row) - 1
+        idx[i, :n] = row[:-1]
+        idx[i, n:] = row[-1]
+        targets[i, :n] = row[1:]
+    return torch.from_numpy(idx), torch.from_numpy(targets)
+
+
+def group_rows(rows: Sequence[np.ndarray], batch_tokens: int, *, shuffle: bool = False,
+               seed: int | None = None) -> list[list[int]]:
+    """Indices of the rows of each minibatch: similar lengths together, ``B x L <= batch_tokens``.
+
+    Rows are sorted by length (ties broken at random when ``shuffle``) and cut greedily into
+    groups whose padded size ``B x L`` stays within ``batch_tokens`` (a longer row forms a group
+    alone); the groups come in random order when ``shuffle``, else in length order.
+
+    >>> group_rows([np.arange(n) for n in (3, 9, 4, 3)], batch_tokens=8)
+    [[0, 3], [2], [1]]
+    """
+    check_int(batch_tokens, "batch_tokens", "make_batches", low=1)
+    if shuffle and seed is None:
+        raise ValueError("make_batches needs a 'seed' when shuffle=True (randomness is explicit).")
+    lengths = np.array([len(r) - 1 for r in rows])
+    rng = np.random.default_rng(seed) if shuffle else None
+    tiebreak = rng.random(len(rows)) if shuffle else np.arange(len(rows))
+    order = np.lexsort((tiebreak, lengths))
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for i in order:  # lengths are increasing, so the current row sets the padded length
+        if current and (len(current) + 1) * lengths[i] > batch_tokens:
+            groups.append(current)
+            current = []
+        current.append(int(i))
+    if current:
+        groups.append(current)
+    if shuffle:
+        groups = [groups[j] for j in rng.permutation(len(groups))]
+    return groups
+
+
+def make_batches(
+    rows: Sequence[np.ndarray], batch_tokens: int, *, shuffle: bool = False, seed: int | None = None
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Padded minibatches of rows of similar length, about ``batch_tokens`` positions each.
+
+    Parameters
+    ----------
+    rows : sequence of ndarray
+        Encoded sentences (:func:`encode_rows`).
+    batch_tokens : int
+        Budget of padded positions ``B x L`` per minibatch.
+    shuffle : bool, default=False
+        Randomise the grouping and the order of the minibatches.
+    seed : int or None, default=None
+        Seed of the shuffle (required when ``shuffle``).
+
+    Returns
+    -------
+    list of (LongTensor of shape (B, L), LongTensor of shape (B, L))
+        ``(idx, targets)`` pairs from :func:`pad_rows`, grouped by :func:`group_rows`.
+
+    Examples
+    --------
+    >>> rows = [np.arange(n) for n in (3, 9, 4, 3)]
+    >>> [tuple(x.shape) for x, _ in make_batches(rows, batch_tokens=8)]
+    [(2, 2), (1, 3), (1, 8)]
+    """
+    groups = group_rows(rows, batch_tokens, shuffle=shuffle, seed=seed)
+    return [pad_rows([rows[i] for i in g]) for g in groups]
+
+
+def chunks(
+    idx: torch.Tensor, targets: torch.Tensor, bptt: int | None
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Cut a minibatch along time into pieces of ``bptt`` steps (truncated BPTT).
+
+    >>> x = torch.arange(10).view(1, 10)
+    >>> [c.tolist() for c, _ in chunks(x, x, bptt=4)]
+    [[[0, 1, 2, 3]], [[4, 5, 6, 7]], [[8, 9]]]
+    """
+    if bptt is None:
+        yield idx, targets
+        return
+    for start in range(0, idx.shape[1], bptt):
+        yield idx[:, start : start + bptt], targets[:, start : start + bptt]

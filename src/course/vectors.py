@@ -1,0 +1,383 @@
+"""Word vectors keyed by word: lookup, cosine neighbours, analogies, word2vec file formats.
+
+A small container in the spirit of gensim's ``KeyedVectors``: the same attribute names
+(``key_to_index``, ``index_to_key``, ``vectors``), the same ``most_similar`` semantics, and the
+two file formats of word2vec.c, which gensim and fastText (its .vec files) also use:
+
+* text: a header line ``"V D"``, then one line per word, ``word x_1 x_2 ... x_D``;
+* binary: the same header, then per word ``word``, a space, ``D`` little-endian float32 values
+  and (word2vec.c) a newline, which gensim omits; the reader accepts both.
+
+>>> kv = KeyedVectors(["king", "queen", "man", "woman"],
+...                   np.array([[1.0, 1.0], [1.0, -1.0], [0.9, 1.2], [0.9, -0.8]]))
+>>> [(w, round(s, 4)) for w, s in kv.most_similar("king", topn=2)]
+[('man', 0.9899), ('woman', 0.0587)]
+>>> kv.analogy("man", "king", "woman")[0][0]       # man : king = woman : ?
+'queen'
+
+References
+----------
+.. [1] T. Mikolov, W. Yih, G. Zweig, "Linguistic Regularities in Continuous Space Word
+   Representations", NAACL 2013 (the vector offset method, 3CosAdd).
+.. [2] gensim ``KeyedVectors`` (``gensim/models/keyedvectors.py``), whose names this follows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from course._validation import check_int
+
+__all__ = ["KeyedVectors", "unit_rows", "cosine_top"]
+
+_OWNER = "KeyedVectors"
+
+
+# ---------------------------------------------------------------------------- array helpers
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit L2 norm (zero rows stay zero).
+
+    Parameters
+    ----------
+    vectors : ndarray of shape (N, D)
+
+    Returns
+    -------
+    ndarray of shape (N, D), float32 unless the input is float64
+
+    >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    vectors = np.asarray(vectors)
+    dtype = np.float64 if vectors.dtype == np.float64 else np.float32
+    vectors = vectors.astype(dtype, copy=False)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+def cosine_top(normed: np.ndarray, queries: np.ndarray, topn: int, exclude=None) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and cosines of the ``topn`` rows of ``normed`` closest to each query.
+
+    Parameters
+    ----------
+    normed : ndarray of shape (V, D)
+        Unit-norm rows (:func:`unit_rows`).
+    queries : ndarray of shape (B, D)
+        Query vectors (any norm; the ranking is by ``normed @ q``, the cosine once ``q`` is
+        normalised, which it is here).
+    topn : int
+        How many neighbours per query (at most ``V``).
+    exclude : sequence of B sequences of int, optional
+        Row ids never returned for each query (the query words themselves).
+
+    Returns
+    -------
+    indices : ndarray of shape (B, topn)
+    scores : ndarray of shape (B, topn)
+        Sorted by decreasing cosine; ties keep the smaller index first.
+
+    >>> idx, s = cosine_top(np.eye(3), np.array([[1.0, 0.1, 0.0]]), topn=2, exclude=[[0]])
+    >>> idx.tolist()
+    [[1, 2]]
+    """
+    queries = unit_rows(np.atleast_2d(queries)).astype(normed.dtype, copy=False)
+    sims = queries @ normed.T                                          # (B, V)
+    if exclude is not None:
+        for b, ids in enumerate(exclude):
+            sims[b, list(ids)] = -np.inf
+    topn = min(topn, sims.shape[1])
+    part = np.argpartition(-sims, topn - 1, axis=1)[:, :topn] if topn < sims.shape[1] else \
+        np.tile(np.arange(sims.shape[1]), (len(sims), 1))
+    part.sort(axis=1)                                                  # ties: smaller index first
+    order = np.argsort(-np.take_along_axis(sims, part, axis=1), axis=1, kind="stable")
+    idx = np.take_along_axis(part, order, axis=1)
+    return idx, np.take_along_axis(sims, idx, axis=1)
+
+
+# ---------------------------------------------------------------------------- the container
+class KeyedVectors:
+    """Word vectors with a vocabulary: ``vectors[key_to_index[word]]`` is the vector of ``word``.
+
+    Parameters
+    ----------
+    index_to_key : sequence of str of length V
+        The words, in row order (frequency order for vectors a trainer returns; evaluation's
+        ``restrict_vocab`` keeps the first rows).
+    vectors : array-like of shape (V, D)
+        One row per word; stored as given if already a float array (float32 recommended).
+    counts : array-like of int, shape (V,), optional
+        Corpus counts of the words.
+
+    Attributes
+    ----------
+    index_to_key : list of str
+    key_to_index : dict of str to int
+    vectors : ndarray of shape (V, D)
+    counts : ndarray of shape (V,) or None
+    vector_size : int
+        ``D``.
+
+    Examples
+    --------
+    >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
+    >>> len(kv), kv.vector_size, "a" in kv, kv["b"].tolist()
+    (2, 2, True, [0.0, 1.0])
+    >>> kv["zebra"]
+    Traceback (most recent call last):
+    ...
+    KeyError: "Word 'zebra' is not in the vocabulary of 2 words."
+    """
+
+    def __init__(self, index_to_key: Sequence[str], vectors, counts=None) -> None:
+        if isinstance(index_to_key, str) or not isinstance(index_to_key, Iterable):
+            raise TypeError(f"The 'index_to_key' parameter of {_OWNER} must be a sequence of str. "
+                            f"Got {type(index_to_key).__name__} instead.")
+        index_to_key = list(index_to_key)
+        for i, key in enumerate(index_to_key):
+            if not isinstance(key, str) or not key:
+                raise TypeError(f"The 'index_to_key' parameter of {_OWNER} must hold non-empty str. "
+                                f"Got {key!r} at index {i} instead.")
+        key_to_index = {}
+        for i, key in enumerate(index_to_key):
+            if key in key_to_index:
+                raise ValueError(f"The 'index_to_key' parameter of {_OWNER} must hold distinct words. "
+                                 f"Got {key!r} at indices {key_to_index[key]} and {i} instead.")
+            key_to_index[key] = i
+        vectors = np.asarray(vectors)
+        if not np.issubdtype(vectors.dtype, np.floating):
+            vectors = vectors.astype(np.float32)
+        if vectors.ndim != 2 or vectors.shape[0] != len(index_to_key):
+            raise ValueError(f"The 'vectors' parameter of {_OWNER} must have shape (V, D) with "
+                             f"V = len(index_to_key) = {len(index_to_key)}. Got shape {vectors.shape} instead.")
+        if counts is not None:
+            counts = np.asarray(counts)
+            if counts.shape != (len(index_to_key),) or not np.issubdtype(counts.dtype, np.integer):
+                raise ValueError(f"The 'counts' parameter of {_OWNER} must be an int array of shape "
+                                 f"({len(index_to_key)},). Got shape {counts.shape} and dtype {counts.dtype} instead.")
+        self.index_to_key = index_to_key
+        self.key_to_index = key_to_index
+        self.vectors = vectors
+        self.counts = counts
+
+    # ------------------------------------------------------------------ lookup
+    @property
+    def vector_size(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def __len__(self) -> int:
+        return len(self.index_to_key)
+
+    def __contains__(self, key) -> bool:
+        return key in self.key_to_index
+
+    def get_index(self, key: str) -> int:
+        """Row of ``key``; ``KeyError`` naming the word if it is unknown."""
+        try:
+            return self.key_to_index[key]
+        except (KeyError, TypeError):
+            raise KeyError(f"Word {key!r} is not in the vocabulary of {len(self)} words.") from None
+
+    def __getitem__(self, key):
+        """The vector of a word (D,), or of a list of words (n, D)."""
+        if isinstance(key, str):
+            return self.vectors[self.get_index(key)]
+        return self.vectors[[self.get_index(k) for k in key]]
+
+    def get_normed_vectors(self) -> np.ndarray:
+        """All vectors scaled to unit norm, shape (V, D) (recomputed on each call)."""
+        return unit_rows(self.vectors)
+
+    def __repr__(self) -> str:
+        return f"KeyedVectors(vocab_size={len(self)}, vector_size={self.vector_size})"
+
+    # ------------------------------------------------------------------ similarity
+    def similarity(self, w1: str, w2: str) -> float:
+        """Cosine similarity of two words.
+
+        >>> kv = KeyedVectors(["x", "y"], np.array([[1.0, 0.0], [1.0, 1.0]]))
+        >>> round(kv.similarity("x", "y"), 4)
+        0.7071
+        """
+        a, b = unit_rows(self[[w1, w2]])
+        return float(a @ b)
+
+    def _query(self, item) -> tuple[np.ndarray, list[int]]:
+        """A query vector and the ids it excludes: a word (excluded) or a vector (nothing)."""
+        if isinstance(item, str):
+            i = self.get_index(item)
+            return unit_rows(self.vectors[i]), [i]
+        vec = np.asarray(item, dtype=np.float64)
+        if vec.shape != (self.vector_size,):
+            raise ValueError(f"A query vector for {_OWNER}.most_similar must have shape "
+                             f"({self.vector_size},). Got shape {vec.shape} instead.")
+        return unit_rows(vec), []
+
+    def most_similar(self, positive, negative=(), topn: int = 10, exclude: Iterable[str] = (),
+                     restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+        """Words closest by cosine to ``sum(positive) - sum(negative)`` of unit vectors.
+
+        Parameters
+        ----------
+        positive : str, ndarray of shape (D,), or list of them
+            Words (or vectors) to add. Query *words* are excluded from the answer (gensim).
+        negative : str, ndarray of shape (D,), or list of them, default=()
+            Words (or vectors) to subtract.
+        topn : int, default=10
+        exclude : iterable of str, default=()
+            More words never returned.
+        restrict_vocab : int, optional
+            Search only the first ``restrict_vocab`` rows (the most frequent words).
+
+        Returns
+        -------
+        list of (str, float)
+            ``topn`` pairs (word, cosine), best first.
+        """
+        topn = check_int(topn, "topn", f"{_OWNER}.most_similar", low=1)
+        V = len(self) if restrict_vocab is None else check_int(
+            restrict_vocab, "restrict_vocab", f"{_OWNER}.most_similar", low=1)
+        pos, neg = _as_items(positive), _as_items(negative)
+        if not pos and not neg:
+            raise ValueError(f"{_OWNER}.most_similar needs at least one word or vector in 'positive' "
+                             "or 'negative'. Got none instead.")
+        query = np.zeros(self.vector_size, dtype=np.float64)
+        banned = [self.get_index(w) for w in exclude]
+        for items, sign in ((pos, 1.0), (neg, -1.0)):
+            for item in items:
+                vec, ids = self._query(item)
+                query += sign * vec
+                banned += ids
+        normed = self.get_normed_vectors()[:V]
+        idx, scores = cosine_top(normed, query[None, :], topn, exclude=[[i for i in banned if i < V]])
+        return [(self.index_to_key[i], float(s)) for i, s in zip(idx[0], scores[0]) if np.isfinite(s)]
+
+    def analogy(self, a: str, b: str, c: str, topn: int = 1,
+                restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+        """``a`` is to ``b`` as ``c`` is to ``?``, by 3CosAdd: closest to ``b - a + c``.
+
+        The three query words are excluded (as in Mikolov et al. 2013 and gensim).
+        """
+        return self.most_similar(positive=[b, c], negative=[a], topn=topn, restrict_vocab=restrict_vocab)
+
+    # ------------------------------------------------------------------ file formats
+    def save_word2vec_format(self, path, binary: bool = False) -> None:
+        """Write the word2vec.c text (``binary=False``) or binary format.
+
+        Text values use 9 significant digits, enough to read float32 back bit for bit.
+        Words must not contain whitespace (the format separates by spaces).
+        """
+        if not isinstance(binary, bool):
+            raise TypeError(f"The 'binary' parameter of {_OWNER}.save_word2vec_format must be a bool. "
+                            f"Got {binary!r} ({type(binary).__name__}) instead.")
+        for key in self.index_to_key:
+            if any(ch.isspace() for ch in key):
+                raise ValueError(f"Word {key!r} contains whitespace and cannot be written in the "
+                                 "word2vec format.")
+        vectors = np.asarray(self.vectors, dtype=np.float32)
+        V, D = vectors.shape
+        with open(path, "wb") as f:
+            f.write(f"{V} {D}\n".encode())
+            if binary:
+                data = vectors.astype("<f4")
+                for key, row in zip(self.index_to_key, data):
+                    f.write(key.encode("utf-8") + b" " + row.tobytes() + b"\n")
+            else:
+                for key, row in zip(self.index_to_key, vectors):
+                    f.write((key + " " + " ".join(f"{x:.9g}" for x in row.tolist()) + "\n").encode("utf-8"))
+
+    @classmethod
+    def load_word2vec_format(cls, path, binary: bool = False, limit: int | None = None) -> KeyedVectors:
+        """Read the word2vec.c text or binary format (ours, word2vec.c's or gensim's files).
+
+        Parameters
+        ----------
+        path : str or path-like
+        binary : bool, default=False
+        limit : int, optional
+            Read only the first ``limit`` words (the most frequent, in word2vec.c's files).
+
+        Raises
+        ------
+        ValueError
+            The header is not ``"V D"``, a row does not hold ``D`` numbers, a word repeats, or
+            the file ends before ``V`` rows.
+        """
+        owner = f"{_OWNER}.load_word2vec_format"
+        if not isinstance(binary, bool):
+            raise TypeError(f"The 'binary' parameter of {owner} must be a bool. "
+                            f"Got {binary!r} ({type(binary).__name__}) instead.")
+        if limit is not None:
+            limit = check_int(limit, "limit", owner, low=1)
+        name = os.fspath(path)
+        with open(path, "rb") as f:
+            header = f.readline()
+            try:
+                V, D = (int(x) for x in header.split())
+                if V < 0 or D < 1:
+                    raise ValueError
+            except ValueError:
+                raise ValueError(f"{name}: the first line must be the header 'V D' (two positive ints). "
+                                 f"Got {header[:60]!r} instead.") from None
+            n = V if limit is None else min(V, limit)
+            keys: list[str] = []
+            vectors = np.empty((n, D), dtype=np.float32)
+            if binary:
+                for i in range(n):
+                    keys.append(_read_binary_word(f, name, i, V))
+                    raw = f.read(4 * D)
+                    if len(raw) < 4 * D:
+                        raise ValueError(f"{name}: truncated binary file: row {i + 1} of {V} ('{keys[-1]}') "
+                                         f"has {len(raw)} of its {4 * D} bytes.")
+                    vectors[i] = np.frombuffer(raw, dtype="<f4")
+            else:
+                for i in range(n):
+                    line = f.readline()
+                    if not line:
+                        raise ValueError(f"{name}: the header says {V} rows but the file ends after {i}.")
+                    parts = line.decode("utf-8").rstrip().split(" ")
+                    if len(parts) != D + 1:
+                        raise ValueError(f"{name}, line {i + 2}: expected a word and {D} numbers (the header "
+                                         f"says D = {D}). Got {len(parts) - 1} numbers instead.")
+                    keys.append(parts[0])
+                    try:
+                        vectors[i] = [float(x) for x in parts[1:]]
+                    except ValueError:
+                        raise ValueError(f"{name}, line {i + 2}: a value of '{parts[0]}' is not a number.") from None
+        if len(set(keys)) != len(keys):
+            seen = set()
+            dup = next(k for k in keys if k in seen or seen.add(k))
+            raise ValueError(f"{name}: the word {dup!r} appears twice.")
+        return cls(keys, vectors)
+
+
+def _as_items(x) -> list:
+    """A word, a vector (D,), a matrix (n, D) or a list of words/vectors, as a list of items."""
+    if isinstance(x, str):
+        return [x]
+    if isinstance(x, np.ndarray):
+        return [x] if x.ndim == 1 else list(x)
+    return list(x)
+
+
+def _read_binary_word(f, name: str, i: int, V: int) -> str:
+    """Read bytes up to the space that ends a word (skipping word2vec.c's newline before it)."""
+    chars = bytearray()
+    while True:
+        ch = f.read(1)
+        if not ch:
+            raise ValueError(f"{name}: truncated binary file: the header says {V} rows but the file "
+                             f"ends in row {i + 1}.")
+        if ch == b" ":
+            break
+        if ch == b"\n" and not chars:
+            continue
+        chars += ch
+    try:
+        return chars.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{name}: row {i + 1} does not start with a UTF-8 word "
+                         f"(is this really the binary format?).") from None
+

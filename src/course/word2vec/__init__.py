@@ -1,0 +1,32 @@
+"""word2vec: Skip-gram and CBOW with full softmax, negative sampling or hierarchical softmax.
+
+Mikolov et al. (2013a, 2013b), written to be read module by module, in the order data flows:
+
+- :mod:`~course.word2vec.sampling`: noise distribution (alias table), subsampling of frequent
+  words (paper and word2vec.c rules), word2vec.c's reduced window;
+- :mod:`~course.word2vec.pairs`: (centre, context) pairs and CBOW context windows, a readable
+  loop (the reference) and a vectorised NumPy version (the fast path, tested equal);
+- :mod:`~course.word2vec.huffman`: the Huffman tree of hierarchical softmax;
+- :mod:`~course.word2vec.reference`: NumPy losses and gradients, the oracle for the tests;
+- :mod:`~course.word2vec.model`: the two weight matrices and one minibatch SGD step for every
+  {Skip-gram, CBOW} x {softmax, negative sampling, hierarchical softmax};
+- :mod:`~course.word2vec.train`: :class:`Word2Vec`, gensim's parameter names, the training loop
+  with word2vec.c's learning-rate decay, threads, a progress bar and a cache.
+
+>>> from course.word2vec import Word2Vec
+>>> Word2Vec(vector_size=16, window=2, min_count=1, epochs=1).vector_size
+16
+"""
+
+from __future__ import annotations
+
+__all__ = ["Word2Vec", "train_cached"]
+
+
+def __getattr__(name: str):
+    # Imported lazily so that `course.word2vec.huffman` and `.sampling` do not pull in torch.
+    if name in __all__:
+        from . import train
+
+        return getattr(train, name)
+    raise AttributeError(f"module 'course.word2vec' has no attribute {name!r}")

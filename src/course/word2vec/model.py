@@ -1,0 +1,394 @@
+"""The word2vec network and one minibatch SGD step, for every architecture and output layer.
+
+The network has two weight matrices and no hidden non-linearity:
+
+- ``W_in`` (``syn0`` in word2vec.c), shape ``(V, D)``: the input vectors, the word vectors we
+  keep. The hidden vector ``h`` of an example is one row of it (Skip-gram: the input word) or
+  the mean of several rows (CBOW: the context words).
+- ``W_out``: the output layer, one of
+
+  ============================  ===================  ============================================
+  objective                     shape of ``W_out``   loss of one example with target word ``o``
+  ============================  ===================  ============================================
+  ``"softmax"``                 ``(V, D)``           ``-log softmax(W_out h)[o]``
+  ``"negative"`` (``syn1neg``)  ``(V, D)``           ``-log s(u_o.h) - sum_k log s(-u_nk.h)``
+  ``"hierarchical"`` (``syn1``) ``(V - 1, D)``       ``-sum_j log s((1 - 2 c_j) v_pj.h)``
+  ============================  ===================  ============================================
+
+  with ``s`` the sigmoid, ``n_k`` the negative samples and ``(p_j, c_j)`` the inner nodes and
+  bits of the Huffman path of ``o`` (:class:`~course.word2vec.huffman.HuffmanTree`).
+
+Negative sampling and hierarchical softmax are the same computation: a few binary logistic
+regressions per example on rows ``targets`` of ``W_out`` with labels ``labels`` (NS: the target
+with label 1 and ``K`` noise words with label 0; HS: the path nodes with labels ``1 - code``),
+so they share :meth:`Word2VecModel._binary_backward`.
+
+**The update is hand-written, not autograd.** For a batch we gather the rows we need, compute
+``dL/ds`` for every score ``s`` in closed form (``sigmoid(s) - label``, or
+``softmax - onehot``), and scatter ``-lr * gradient`` back with ``index_add_``. Every gradient
+in a batch is taken at the weights before the batch (word2vec.c takes each at the weights
+after the previous example; with batches of a few hundred pairs out of millions the difference
+is small, and the tests show the loss falling just as well). :meth:`Word2VecModel.gradients`
+returns the same numbers densely; the tests compare them with the NumPy reference
+(:mod:`course.word2vec.reference`) for all six combinations.
+
+**Initialisation as word2vec.c** (``InitNet``): ``W_in ~ U(-0.5, 0.5) / D``, ``W_out = 0``.
+With a zero output layer all first scores are 0, so all sigmoids start at 1/2.
+
+**Paper vs code.** word2vec.c replaces the sigmoid by a 1000-entry table on ``[-6, 6]``
+(``MAX_EXP``), clips NS scores outside it and *skips* HS nodes outside it; we use the exact
+sigmoid. For CBOW, word2vec.c (and gensim with ``cbow_mean=True``) sets ``h`` to the mean of the
+context rows but adds the full ``dL/dh`` to every context row, i.e. ``n`` times the true
+gradient of the mean; :meth:`Word2VecModel.sgd_step` does the same, :meth:`gradients` returns
+the true gradient.
+
+>>> model = Word2VecModel(vocab_size=10, vector_size=4, objective="negative", seed=0)
+>>> batch = Batch(inputs=torch.tensor([1, 2]), outputs=torch.tensor([3, 4]),
+...               negatives=torch.tensor([[5, 6], [7, 8]]))
+>>> round(model.sgd_step(batch, lr=0.025), 4)  # 2 pairs x 3 terms x log 2 at a zero W_out
+4.1589
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .._validation import check_choice, check_int
+
+__all__ = ["OBJECTIVES", "Batch", "Update", "Word2VecModel", "init_input_vectors"]
+
+OBJECTIVES = ("negative", "hierarchical", "softmax")
+
+
+@dataclass
+class Batch:
+    """A minibatch of training examples (tensors of int64 word ids).
+
+    Attributes
+    ----------
+    inputs : Tensor of shape (B,), (B, C) or (R,)
+        Skip-gram: the input word of each pair (word2vec.c: the context word), shape (B,).
+        CBOW, padded form: the ``C = 2 * window`` context slots of each example, shape (B, C),
+        with ``input_mask``. CBOW, packed form: the real context words of all examples laid end
+        to end, shape (R,), with ``input_offsets`` (what the trainer uses: no padding to skip).
+    outputs : Tensor of shape (B,)
+        The word to predict (word2vec.c: the centre word).
+    input_mask : Tensor of bool with shape (B, C), default=None
+        CBOW padded form: which context slots are real words (each row needs at least one).
+    input_offsets : Tensor of shape (B + 1,), default=None
+        CBOW packed form: example ``b``'s context words are ``inputs[offsets[b]:offsets[b + 1]]``.
+    negatives : Tensor of shape (B, K), default=None
+        Negative sampling only: the noise words. A noise word equal to the output word is
+        skipped (word2vec.c: ``if (target == word) continue``).
+    grouped : bool, default=False
+        Skip-gram pairs grouped by output word (padded form, with ``input_mask``): row ``b``
+        stands for the pairs (``inputs[b, j]``, ``outputs[b]``) of its real slots ``j``, and
+        they share the row's noise words. See :meth:`Word2VecModel._grouped_backward`.
+    """
+
+    inputs: torch.Tensor
+    outputs: torch.Tensor
+    input_mask: torch.Tensor | None = None
+    negatives: torch.Tensor | None = None
+    input_offsets: torch.Tensor | None = None
+    grouped: bool = False
+
+    @property
+    def is_cbow(self) -> bool:
+        return (self.input_mask is not None or self.input_offsets is not None) and not self.grouped
+
+    def packed(self) -> Batch:
+        """The same batch with CBOW contexts in packed form (context ids end to end + offsets)."""
+        if self.input_mask is None or self.grouped:
+            return self
+        counts = self.input_mask.sum(1)  # (B,)
+        offsets = torch.cat([counts.new_zeros(1), torch.cumsum(counts, 0)])  # (B + 1,)
+        return Batch(self.inputs[self.input_mask], self.outputs, None, self.negatives, offsets)
+
+    def __len__(self) -> int:
+        return len(self.outputs)
+
+
+def init_input_vectors(vocab_size: int, vector_size: int, seed: int | None = 0) -> np.ndarray:
+    """word2vec.c's initial input vectors: uniform in ``[-0.5, 0.5) / vector_size``.
+
+    Returns
+    -------
+    ndarray of float32 with shape (vocab_size, vector_size)
+
+    Examples
+    --------
+    >>> W = init_input_vectors(1000, 50, seed=0)
+    >>> W.shape, bool(np.abs(W).max() <= 0.5 / 50)
+    ((1000, 50), True)
+    """
+    rng = np.random.default_rng(seed)
+    return ((rng.random((vocab_size, vector_size), dtype=np.float32) - 0.5) / vector_size).astype(np.float32)
+
+
+@dataclass
+class Update:
+    """What one SGD step adds to the weights: ``W[rows] += values`` for both matrices.
+
+    Attributes
+    ----------
+    loss : float
+        Summed loss of the batch before the step (NaN if not computed).
+    out_rows : Tensor of shape (N,) or None
+        Rows of ``W_out`` (None: ``out_values`` is a dense change of all of ``W_out``).
+    out_values : Tensor of shape (N, D) or (V, D)
+    in_rows : Tensor of shape (R,)
+        Rows of ``W_in``.
+    in_values : Tensor of shape (R, D)
+    """
+
+    loss: float
+    out_rows: torch.Tensor | None
+    out_values: torch.Tensor
+    in_rows: torch.Tensor
+    in_values: torch.Tensor
+
+
+class Word2VecModel:
+    """Input and output weights of word2vec, with a loss, its gradients and an SGD step.
+
+    Parameters
+    ----------
+    vocab_size : int
+        ``V`` (at least 2).
+    vector_size : int
+        ``D``.
+    objective : {"negative", "hierarchical", "softmax"}, default="negative"
+    tree : HuffmanTree, default=None
+        Required for ``"hierarchical"``: the codes and inner-node paths of every word.
+    cbow_mean : bool, default=True
+        CBOW hidden vector: mean (True, gensim's default) or sum of the context rows.
+    seed : int, default=0
+        Seed of the input vectors' initialisation.
+    dtype : torch.dtype, default=torch.float32
+        float64 is used by the tests to compare with the NumPy reference.
+
+    Attributes
+    ----------
+    W_in : Tensor of shape (V, D)
+        Input (word) vectors, ``syn0``.
+    W_out : Tensor of shape (V, D), or (V - 1, D) for hierarchical softmax
+        Output vectors (``syn1neg``, ``syn1``, or the softmax weights), zeros at first.
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        vector_size: int,
+        objective: str = "negative",
+        *,
+        tree=None,
+        cbow_mean: bool = True,
+        seed: int | None = 0,
+        dtype: torch.dtype = torch.float32,
+    ) -> None:
+        owner = type(self).__name__
+        V = check_int(vocab_size, "vocab_size", owner, low=2)
+        D = check_int(vector_size, "vector_size", owner, low=1)
+        self.objective = check_choice(objective, "objective", owner, OBJECTIVES)
+        self.cbow_mean = bool(cbow_mean)
+        if self.objective == "hierarchical":
+            if tree is None or len(tree.code_lengths) != V:
+                raise ValueError(
+                    f"The 'tree' parameter of {owner} must be a HuffmanTree over the {V} words when "
+                    f"objective='hierarchical'. Got {tree!r} instead."
+                )
+            codes, points, mask = tree.padded()  # (V, L) each
+            self.points = torch.from_numpy(np.asarray(points, dtype=np.int64))
+            self.code_labels = torch.from_numpy(1.0 - np.asarray(codes, dtype=np.float64)).to(dtype)
+            self.code_mask = torch.from_numpy(np.asarray(mask, dtype=np.float64)).to(dtype)
+        self.W_in = torch.from_numpy(init_input_vectors(V, D, seed)).to(dtype)
+        n_out = V - 1 if self.objective == "hierarchical" else V
+        self.W_out = torch.zeros(n_out, D, dtype=dtype)
+
+    @property
+    def vocab_size(self) -> int:
+        return self.W_in.shape[0]
+
+    @property
+    def vector_size(self) -> int:
+        return self.W_in.shape[1]
+
+    # ----------------------------------------------------------------------------- forward
+    def hidden(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The hidden vector ``h`` of every example, and CBOW's context counts.
+
+        Returns
+        -------
+        h : Tensor of shape (B, D)
+        n_context : Tensor of shape (B, 1) or None
+            CBOW: number of real context words; Skip-gram: None.
+        """
+        if not batch.is_cbow:  # Skip-gram: one input row per example
+            return F.embedding(batch.inputs, self.W_in), None
+        batch = batch.packed()
+        # One fused gather-and-average (or sum) over each example's context words.
+        h = F.embedding_bag(batch.inputs, self.W_in, batch.input_offsets, mode="mean" if self.cbow_mean else "sum",
+                            include_last_offset=True)  # (B, D)
+        n = torch.diff(batch.input_offsets).unsqueeze(1)  # (B, 1)
+        return h, n
+
+    def _binary_terms(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Rows of ``W_out``, labels and weights of the logistic terms, each (B, T) (NS labels: (1, T))."""
+        if self.objective == "negative":
+            if batch.negatives is None:
+                raise ValueError("Batch.negatives is required when objective='negative'.")
+            targets = torch.cat([batch.outputs.unsqueeze(1), batch.negatives], 1)  # (B, 1 + K)
+            labels = torch.zeros(1, targets.shape[1], dtype=self.W_in.dtype)  # (1, 1 + K), broadcast
+            labels[0, 0] = 1.0
+            weights = (targets != batch.outputs.unsqueeze(1)).to(self.W_in.dtype)
+            weights[:, 0] = 1.0  # the positive term; noise words equal to it are skipped
+            return targets, labels, weights
+        return self.points[batch.outputs], self.code_labels[batch.outputs], self.code_mask[batch.outputs]  # (B, L)
+
+    def _binary_backward(self, h, batch, scale, compute_loss):
+        """Negative sampling / hierarchical softmax: loss, scale * dL/dh, scale * dL/d(output rows)."""
+        targets, labels, weights = self._binary_terms(batch)  # (B, T)
+        U = F.embedding(targets, self.W_out)  # (B, T, D)
+        scores = torch.bmm(h.unsqueeze(1), U.transpose(1, 2)).squeeze(1)  # (B, 1, D) @ (B, D, T) -> (B, T)
+        coef = (torch.sigmoid(scores) - labels) * (weights * scale)  # scale * dL/dscore, (B, T)
+        loss = None
+        if compute_loss:  # binary cross-entropy with logits: softplus(s) - label * s
+            loss = float(((F.softplus(scores) - labels * scores) * weights).sum())
+        d_h = torch.bmm(coef.unsqueeze(1), U).squeeze(1)  # (B, D)
+        out_grad = (coef.unsqueeze(2) * h.unsqueeze(1)).reshape(-1, h.shape[1])  # (B * T, D)
+        return loss, d_h, (targets.reshape(-1), out_grad)
+
+    def _softmax_backward(self, h, batch, scale, compute_loss):
+        """Full softmax: loss, scale * dL/dh and the dense scale * dL/dW_out."""
+        logits = h @ self.W_out.T  # (B, V)
+        coef = torch.softmax(logits, dim=1)
+        loss = None
+        if compute_loss:
+            loss = float((torch.logsumexp(logits, 1) - logits.gather(1, batch.outputs.unsqueeze(1)).squeeze(1)).sum())
+        coef[torch.arange(len(batch)), batch.outputs] -= 1.0  # softmax - onehot = dL/dlogits, (B, V)
+        coef *= scale
+        return loss, coef @ self.W_out, (None, coef.T @ h)  # (B, D), dense (V, D)
+
+    def _grouped_backward(self, batch: Batch, scale: float, compute_loss: bool):
+        """Skip-gram pairs grouped by output word: a few small matrix products per group.
+
+        All pairs of a group predict the same output word, so they share its logistic terms:
+        the Huffman path (hierarchical softmax, exactly as pair by pair) or, for negative
+        sampling, one set of noise words for the whole group instead of one per pair (the
+        "shared negatives" of Ji et al. 2016's pWord2Vec). The group's output rows are gathered
+        and scattered once instead of once per pair, and the scores of all its pairs are one
+        matrix product ``H @ U.T`` (word2vec.c makes one dot product per pair and term).
+        """
+        if self.objective == "softmax":
+            raise ValueError("Grouped Skip-gram batches need objective='negative' or 'hierarchical'.")
+        targets, labels, weights = self._binary_terms(batch)  # (B, T), shared by the group
+        H = F.embedding(batch.inputs, self.W_in)  # (B, C, D), padded slots included
+        U = F.embedding(targets, self.W_out)  # (B, T, D)
+        scores = torch.bmm(H, U.transpose(1, 2))  # (B, C, T)
+        w = batch.input_mask.to(H.dtype).unsqueeze(2) * weights.unsqueeze(1)  # (B, C, T): 0 for padding
+        labels = labels.unsqueeze(1)  # (B, 1, T)
+        coef = (torch.sigmoid(scores) - labels) * (w * scale)  # scale * dL/dscore, (B, C, T)
+        loss = None
+        if compute_loss:
+            loss = float(((F.softplus(scores) - labels * scores) * w).sum())
+        D = H.shape[2]
+        d_H = torch.bmm(coef, U).reshape(-1, D)  # (B * C, D); zero rows for padded slots
+        d_U = torch.bmm(coef.transpose(1, 2), H).reshape(-1, D)  # (B * T, D)
+        return loss, (batch.inputs.reshape(-1), d_H), (targets.reshape(-1), d_U)
+
+    def _backward(self, batch: Batch, scale: float, compute_loss: bool):
+        h, n = self.hidden(batch)
+        backward = self._softmax_backward if self.objective == "softmax" else self._binary_backward
+        return (*backward(h, batch, scale, compute_loss), n)
+
+    def _rows(self, batch: Batch, scale: float, compute_loss: bool, word2vec_c: bool):
+        """Loss and ``scale`` times the gradient as rows: ``(loss, (in_rows, in_values), (out_rows, out_values))``."""
+        batch = batch.packed()
+        if batch.grouped:
+            return self._grouped_backward(batch, scale, compute_loss)
+        loss, d_h, out, n = self._backward(batch, scale, compute_loss)
+        return loss, self._input_rows(batch, d_h, n, word2vec_c), out
+
+    def _input_rows(self, batch: Batch, d_h: torch.Tensor, n, word2vec_c: bool):
+        """Rows of ``W_in`` to change and by what: the true gradient, or word2vec.c's update."""
+        if n is None:  # Skip-gram: dL/dW_in[input] = dL/dh
+            return batch.inputs, d_h
+        # CBOW: h = sum / n (mean) or sum. True gradient per context row: d_h / n or d_h.
+        # word2vec.c / gensim apply d_h (mean) or d_h / n (sum) instead.
+        if self.cbow_mean != word2vec_c:
+            d_h = d_h / n
+        batch = batch.packed()
+        return batch.inputs, torch.repeat_interleave(d_h, n.squeeze(1), dim=0, output_size=len(batch.inputs))  # (R, D)
+
+    # ----------------------------------------------------------------------------- public
+    @torch.no_grad()
+    def loss(self, batch: Batch) -> float:
+        """Summed loss of the batch at the current weights."""
+        return self._backward(batch, 1.0, compute_loss=True)[0]
+
+    @torch.no_grad()
+    def gradients(self, batch: Batch) -> tuple[float, torch.Tensor, torch.Tensor]:
+        """Summed loss and its true gradients with respect to both weight matrices.
+
+        Returns
+        -------
+        loss : float
+        dW_in : Tensor of shape (V, D)
+        dW_out : Tensor with the shape of ``W_out``
+        """
+        loss, (in_rows, in_grad), (out_rows, out_grad) = self._rows(batch, 1.0, True, word2vec_c=False)
+        dW_out = out_grad if out_rows is None else torch.zeros_like(self.W_out).index_add_(0, out_rows, out_grad)
+        dW_in = torch.zeros_like(self.W_in).index_add_(0, in_rows, in_grad)
+        return loss, dW_in, dW_out
+
+    @torch.no_grad()
+    def sgd_step(self, batch: Batch, lr: float, compute_loss: bool = True) -> float:
+        """One SGD step on the batch, in place: ``W -= lr * gradient`` (CBOW rows as word2vec.c).
+
+        Parameters
+        ----------
+        batch : Batch
+        lr : float
+            Learning rate (``alpha`` at this point of the linear decay).
+        compute_loss : bool, default=True
+            Also return the summed loss before the step (a few percent of the step's time).
+
+        Returns
+        -------
+        float
+            The batch's summed loss before the step (NaN if ``compute_loss`` is False).
+        """
+        update = self.compute_update(batch, lr, compute_loss)
+        self.apply_update(update)
+        return update.loss
+
+    @torch.no_grad()
+    def compute_update(self, batch: Batch, lr: float, compute_loss: bool = True) -> Update:
+        """The change an SGD step on ``batch`` would make, without making it (reads the weights only).
+
+        Several threads may compute updates of different batches from the same weights at once;
+        :meth:`apply_update` then applies them one after the other (the trainer's deterministic
+        parallel mode: a minibatch split across threads).
+        """
+        # -lr is folded into dL/dscore (a (B, T) array), as word2vec.c's g = (label - f) * alpha,
+        # so index_add_ runs without its (much slower) alpha argument.
+        loss, (in_rows, in_update), (out_rows, out_update) = self._rows(batch, -lr, compute_loss, word2vec_c=True)
+        return Update(math.nan if loss is None else loss, out_rows, out_update, in_rows, in_update)
+
+    @torch.no_grad()
+    def apply_update(self, update: Update) -> None:
+        """Add an :class:`Update` to the weights, in place."""
+        if update.out_rows is None:  # full softmax: a dense (V, D) change
+            self.W_out += update.out_values
+        else:
+            self.W_out.index_add_(0, update.out_rows, update.out_values)
+        self.W_in.index_add_(0, update.in_rows, update.in_values)
+
+    def __repr__(self) -> str:
+        return f"Word2VecModel(vocab_size={self.vocab_size}, vector_size={self.vector_size}, objective={self.objective!r})"

@@ -1,0 +1,341 @@
+"""The three random choices of word2vec: noise words, subsampling of frequent words, window size.
+
+1. **Noise distribution** for negative sampling (Mikolov et al. 2013b, section 2.2): a word is
+   drawn as a "negative" with probability ``P_n(w) = U(w)^alpha / Z`` where ``U`` is the unigram
+   count, ``alpha = ns_exponent = 0.75`` and ``Z`` normalises. We draw from it with an **alias
+   table** (Walker 1977, in Vose's 1991 construction): ``O(V)`` to build, ``O(1)`` per draw,
+   exact, and vectorised in NumPy. word2vec.c instead fills a table of 10^8 ints in which word
+   ``w`` occupies a share ``P_n(w)`` of the cells and draws a random cell
+   (:func:`unigram_table` rebuilds it); gensim 4 keeps a cumulative table and binary-searches it.
+   All three draw from the same distribution; the alias table needs only ``2 V`` numbers.
+2. **Subsampling** of frequent words (section 2.3): each occurrence of a word with corpus
+   frequency ``f`` is dropped before the windows are formed. The paper's rule and word2vec.c's
+   rule differ; :func:`keep_probabilities` has both.
+3. **Reduced window**: word2vec.c draws, for every centre word, an effective window ``b`` uniform
+   in ``[1, window]``, so near words are seen more often than far ones (weight
+   ``(window - d + 1) / window`` for distance ``d``).
+
+Every function takes an explicit ``seed`` (int or :class:`numpy.random.Generator`).
+
+>>> counts = np.array([50, 30, 15, 5])
+>>> noise_distribution(counts, ns_exponent=0.0).tolist()
+[0.25, 0.25, 0.25, 0.25]
+>>> table = AliasTable(noise_distribution(counts))
+>>> table.sample(8, seed=0).tolist()
+[1, 0, 2, 0, 0, 0, 0, 0]
+
+References
+----------
+.. [1] T. Mikolov, I. Sutskever, K. Chen, G. Corrado, J. Dean, "Distributed Representations of
+   Words and Phrases and their Compositionality", NIPS 2013 (sections 2.2 and 2.3).
+.. [2] A. J. Walker, "An efficient method for generating discrete random variables with general
+   distributions", ACM TOMS 3(3), 1977; M. D. Vose, "A linear algorithm for generating random
+   numbers with a given distribution", IEEE TSE 17(9), 1991.
+.. [3] word2vec.c (https://github.com/tmikolov/word2vec): ``InitUnigramTable``, the ``sample``
+   branch and ``b = next_random % window`` in ``TrainModelThread``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_choice, check_float, check_int
+
+__all__ = [
+    "as_generator",
+    "noise_distribution",
+    "AliasTable",
+    "unigram_table",
+    "keep_probabilities",
+    "subsample_mask",
+    "reduced_windows",
+    "SUBSAMPLING_RULES",
+]
+
+SUBSAMPLING_RULES = ("word2vec.c", "paper")
+
+
+def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """Return ``seed`` if it is a Generator, else a new ``numpy.random.default_rng(seed)``.
+
+    >>> int(as_generator(0).integers(10))
+    8
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+def _counts_array(counts, owner: str) -> np.ndarray:
+    arr = np.asarray(counts, dtype=np.float64)
+    if arr.ndim != 1 or len(arr) == 0:
+        raise ValueError(f"The 'counts' parameter of {owner} must be a non-empty 1-D array. Got shape {arr.shape} instead.")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or arr.sum() <= 0:
+        raise ValueError(f"The 'counts' parameter of {owner} must hold non-negative finite numbers with a positive sum.")
+    return arr
+
+
+def noise_distribution(counts, ns_exponent: float = 0.75) -> np.ndarray:
+    """The negative-sampling noise distribution ``U(w)^alpha / Z``.
+
+    Parameters
+    ----------
+    counts : array-like of shape (V,)
+        Unigram counts ``U(w)`` (after ``min_count``).
+    ns_exponent : float, default=0.75
+        ``alpha``. 1 gives the unigram distribution, 0 the uniform one; 0.75 (the paper's
+        choice, found by experiment) moves mass from frequent to rare words. Negative values
+        (allowed by gensim) favour rare words even more.
+
+    Returns
+    -------
+    ndarray of shape (V,)
+        Probabilities, summing to one (float64).
+
+    Notes
+    -----
+    .. math:: P_n(w) = \\frac{U(w)^{\\alpha}}{\\sum_{w'} U(w')^{\\alpha}}
+
+    Words with zero count get probability 0 (for ``alpha > 0``).
+
+    Examples
+    --------
+    >>> p = noise_distribution([81, 1], ns_exponent=0.75)
+    >>> p.round(4).tolist()
+    [0.9643, 0.0357]
+    """
+    arr = _counts_array(counts, "noise_distribution")
+    alpha = check_float(ns_exponent, "ns_exponent", "noise_distribution")
+    with np.errstate(divide="ignore"):
+        weights = np.where(arr > 0, arr ** alpha, 0.0) if alpha != 0 else np.ones_like(arr)
+    return weights / weights.sum()
+
+
+class AliasTable:
+    """Walker's alias method (Vose's construction): O(1) draws from a discrete distribution.
+
+    Each of the ``V`` columns holds probability ``1/V`` split between two words: its own word
+    ``i`` (share ``prob_[i]``) and one "alias" word ``alias_[i]`` that takes the rest. A draw
+    picks a column uniformly and then one of its two words with a biased coin, so it costs one
+    random integer and one random float, whatever ``V`` is.
+
+    Parameters
+    ----------
+    probabilities : array-like of shape (V,)
+        Non-negative weights (normalised here).
+
+    Attributes
+    ----------
+    prob_ : ndarray of shape (V,)
+        Probability of keeping column ``i``'s own word.
+    alias_ : ndarray of shape (V,)
+        The other word of column ``i``.
+
+    Notes
+    -----
+    Vose's construction: scale the probabilities by ``V``; pair one "small" column (``< 1``)
+    with one "large" column, let the large one fill the small one's gap, and put the large one
+    back in the small or large list according to what remains. Exactness:
+    ``P(i) = (prob_[i] + sum_{j: alias_[j] = i} (1 - prob_[j])) / V``, which
+    :meth:`probabilities` recomputes (the tests check it against the input).
+
+    Examples
+    --------
+    >>> t = AliasTable([0.5, 0.25, 0.25])
+    >>> np.allclose(t.probabilities(), [0.5, 0.25, 0.25])
+    True
+    """
+
+    def __init__(self, probabilities) -> None:
+        p = _counts_array(probabilities, "AliasTable")
+        V = len(p)
+        scaled = p / p.sum() * V
+        prob = np.ones(V, dtype=np.float64)
+        alias = np.arange(V, dtype=np.int64)
+        small = [i for i in range(V) if scaled[i] < 1.0]
+        large = [i for i in range(V) if scaled[i] >= 1.0]
+        # The loop is O(V) Python steps: about 0.1 s for 300 k words, done once per training run.
+        while small and large:
+            s, g = small.pop(), large.pop()
+            prob[s] = scaled[s]
+            alias[s] = g
+            scaled[g] = (scaled[g] + scaled[s]) - 1.0
+            (small if scaled[g] < 1.0 else large).append(g)
+        # Leftovers are 1 up to rounding error: they keep their own word.
+        self.prob_ = prob
+        self.alias_ = alias
+
+    def __len__(self) -> int:
+        return len(self.prob_)
+
+    def probabilities(self) -> np.ndarray:
+        """The distribution the table draws from, recomputed from ``prob_`` and ``alias_``.
+
+        Returns
+        -------
+        ndarray of shape (V,)
+        """
+        V = len(self.prob_)
+        p = self.prob_.copy()
+        np.add.at(p, self.alias_, 1.0 - self.prob_)
+        return p / V
+
+    def sample(self, size, seed: int | np.random.Generator | None = None) -> np.ndarray:
+        """Draw word ids.
+
+        Parameters
+        ----------
+        size : int or tuple of int
+            Output shape, e.g. ``(n_pairs, negative)``.
+        seed : int or numpy.random.Generator or None
+            Randomness (a Generator is advanced in place).
+
+        Returns
+        -------
+        ndarray of int64 with shape ``size``
+        """
+        rng = as_generator(seed)
+        column = rng.integers(0, len(self.prob_), size=size)
+        coin = rng.random(size=size)
+        return np.where(coin < self.prob_[column], column, self.alias_[column])
+
+    def __repr__(self) -> str:
+        return f"AliasTable(V={len(self)})"
+
+
+def unigram_table(counts, ns_exponent: float = 0.75, table_size: int = 10**8) -> np.ndarray:
+    """word2vec.c's negative-sampling table: word ``w`` fills a share ``P_n(w)`` of the cells.
+
+    A draw is ``table[randint(table_size)]``, so the resolution is ``1 / table_size``.
+    word2vec.c fills the table with a loop that moves to the next word after cell ``a`` once
+    ``a / table_size`` passes the running sum of ``P_n``; this vectorised version puts every
+    boundary where that loop does, provided no word is thinner than one cell (the loop can
+    move on by one word per cell only; here such a word gets no cell).
+
+    Parameters
+    ----------
+    counts : array-like of shape (V,)
+    ns_exponent : float, default=0.75
+    table_size : int, default=10**8
+        word2vec.c's ``table_size`` (1e8, i.e. 400 MB of int32: keep it small in examples).
+
+    Returns
+    -------
+    ndarray of int32 with shape (table_size,)
+
+    Examples
+    --------
+    With 20 cells, word 0 (probability 3/4) should get 15: the loop's lag gives it 17.
+
+    >>> np.bincount(unigram_table([3, 1], ns_exponent=1.0, table_size=20)).tolist()
+    [17, 3]
+    """
+    p = noise_distribution(counts, ns_exponent)
+    T = check_int(table_size, "table_size", "unigram_table", low=1)
+    # word2vec.c: table[a] = i, and i moves on after cell a once a / T > d1 (cumulative sum up to
+    # word i): so cell a belongs to the first word whose cumulative sum is >= (a - 1) / T.
+    cumulative = np.cumsum(p)
+    cells = (np.arange(T, dtype=np.float64) - 1.0) / T
+    table = np.searchsorted(cumulative, cells, side="left")
+    return np.minimum(table, len(p) - 1).astype(np.int32)
+
+
+def keep_probabilities(counts, sample: float = 1e-3, rule: str = "word2vec.c") -> np.ndarray:
+    """Probability of keeping each occurrence of a word when subsampling frequent words.
+
+    Parameters
+    ----------
+    counts : array-like of shape (V,)
+        Word counts after ``min_count``; ``f = count / counts.sum()``.
+    sample : float, default=1e-3
+        The threshold ``t``. 0 disables subsampling (everything is kept).
+    rule : {"word2vec.c", "paper"}, default="word2vec.c"
+        Which formula to use (see Notes).
+
+    Returns
+    -------
+    ndarray of shape (V,)
+        Keep probabilities in ``(0, 1]``.
+
+    Notes
+    -----
+    The paper (equation 5) *discards* an occurrence with probability
+    ``1 - sqrt(t / f)``, i.e. keeps it with ``min(1, sqrt(t / f))``.
+
+    word2vec.c (and gensim) *keep* it with ``(sqrt(f / t) + 1) t / f = sqrt(t / f) + t / f``
+    (capped at 1). The extra ``t / f`` keeps more: a word is never subsampled until
+    ``f > (1 + sqrt(5)) / 2 * t ~ 2.6 t`` (the paper starts at ``f > t``), and for very
+    frequent words both rules approach ``sqrt(t / f)``. The code's default ``t`` is 1e-3; the
+    paper suggests around 1e-5 with its rule. In words of the code: the keep probability of a
+    word is its paper value plus ``t / f``.
+
+    Examples
+    --------
+    >>> keep_probabilities([10, 990], sample=0.01, rule="paper").round(4).tolist()
+    [1.0, 0.1005]
+    >>> keep_probabilities([10, 990], sample=0.01).round(4).tolist()
+    [1.0, 0.1106]
+    """
+    arr = _counts_array(counts, "keep_probabilities")
+    t = check_float(sample, "sample", "keep_probabilities", low=0.0, high=1.0, high_closed=False)
+    check_choice(rule, "rule", "keep_probabilities", SUBSAMPLING_RULES)
+    if t == 0.0:
+        return np.ones_like(arr)
+    f = arr / arr.sum()
+    with np.errstate(divide="ignore"):
+        ratio = np.where(f > 0, t / np.where(f > 0, f, 1.0), np.inf)  # t / f
+    keep = np.sqrt(ratio) if rule == "paper" else np.sqrt(ratio) + ratio
+    return np.minimum(keep, 1.0)
+
+
+def subsample_mask(ids, keep_prob, seed: int | np.random.Generator | None = None) -> np.ndarray:
+    """Which occurrences survive subsampling: ``uniform() < keep_prob[id]``.
+
+    Parameters
+    ----------
+    ids : array-like of int with shape (N,)
+        Word ids of the occurrences.
+    keep_prob : ndarray of shape (V,)
+        From :func:`keep_probabilities`.
+    seed : int or numpy.random.Generator or None
+
+    Returns
+    -------
+    ndarray of bool with shape (N,)
+
+    Examples
+    --------
+    >>> subsample_mask([0, 1, 0, 1], np.array([1.0, 0.0]), seed=0).tolist()
+    [True, False, True, False]
+    """
+    ids = np.asarray(ids)
+    rng = as_generator(seed)
+    return rng.random(len(ids)) < keep_prob[ids]
+
+
+def reduced_windows(n: int, window: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
+    """word2vec.c's random effective window per centre word, uniform in ``[1, window]``.
+
+    word2vec.c draws ``b = next_random % window`` and uses the words at distance up to
+    ``window - b``; we return ``window - b`` directly.
+
+    Parameters
+    ----------
+    n : int
+        Number of centre words.
+    window : int
+        Maximum window (``window >= 1``).
+    seed : int or numpy.random.Generator or None
+
+    Returns
+    -------
+    ndarray of int64 with shape (n,)
+
+    Examples
+    --------
+    >>> reduced_windows(6, 5, seed=0).tolist()
+    [5, 4, 3, 2, 2, 1]
+    """
+    n = check_int(n, "n", "reduced_windows", low=0)
+    window = check_int(window, "window", "reduced_windows", low=1)
+    return as_generator(seed).integers(1, window + 1, size=n)

@@ -1,0 +1,119 @@
+"""Tests of course.word2vec.pairs: the vectorised pair generators equal word2vec.c's loop."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from course.word2vec.pairs import (
+    cbow_contexts,
+    sentence_ids_from_lengths,
+    skipgram_pairs,
+    skipgram_pairs_reference,
+)
+from course.word2vec.sampling import reduced_windows
+
+WORDS = "the fat cat sat on the mat".split()
+VOCAB = {w: i for i, w in enumerate(dict.fromkeys(WORDS))}
+IDS = np.array([VOCAB[w] for w in WORDS])
+
+
+def as_words(centres, contexts):
+    keys = list(VOCAB)
+    return [(keys[a], keys[b]) for a, b in zip(centres, contexts)]
+
+
+def test_hand_example_window_2():
+    pairs = as_words(*skipgram_pairs(IDS, window=2))
+    assert pairs[:7] == [("the", "fat"), ("the", "cat"),
+                         ("fat", "the"), ("fat", "cat"), ("fat", "sat"),
+                         ("cat", "the"), ("cat", "fat")]
+    assert pairs[-2:] == [("mat", "on"), ("mat", "the")]
+    # 7 words, window 2: 2 + 3 + 4 + 4 + 4 + 3 + 2 pairs
+    assert len(pairs) == 22
+
+
+def test_pair_count_closed_form():
+    n, W = 50, 4
+    centres, _ = skipgram_pairs(np.arange(n), window=W)
+    assert len(centres) == sum(min(i, W) + min(n - 1 - i, W) for i in range(n))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_equals_reference(seed):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(0, 12, size=20)  # includes empty and one-word sentences
+    n = int(lengths.sum())
+    ids = rng.integers(0, 30, size=n)
+    sid = sentence_ids_from_lengths(lengths)
+    window = int(rng.integers(1, 6))
+    windows = reduced_windows(n, window, rng)
+    got = skipgram_pairs(ids, window, sid, windows)
+    want = skipgram_pairs_reference(ids, window, sid, windows)
+    np.testing.assert_array_equal(got[0], want[0])  # same pairs, same order
+    np.testing.assert_array_equal(got[1], want[1])
+
+
+def test_pairs_never_cross_sentences():
+    lengths = [3, 1, 4]
+    ids = np.array([0, 1, 2, 10, 20, 21, 22, 23])
+    centres, contexts = skipgram_pairs(ids, 5, sentence_ids_from_lengths(lengths))
+    sentence_of = {0: 0, 1: 0, 2: 0, 10: 1, 20: 2, 21: 2, 22: 2, 23: 2}
+    assert all(sentence_of[a] == sentence_of[b] for a, b in zip(centres, contexts))
+    assert 10 not in centres  # a one-word sentence has no pair
+
+
+def test_reduced_window_weights_distances():
+    # With b uniform on [1, W], distance d is used with probability (W - d + 1) / W.
+    n, W = 200_000, 5
+    windows = reduced_windows(n, W, seed=0)
+    positions = np.arange(n)
+    centres, contexts = skipgram_pairs(positions, W, windows=windows)
+    distance = np.abs(centres - contexts)
+    freq = np.bincount(distance, minlength=W + 1)[1:] / (2 * n)
+    np.testing.assert_allclose(freq, [(W - d + 1) / W for d in range(1, W + 1)], atol=0.01)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cbow_rows_hold_the_skipgram_pairs(seed):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 9, size=15)
+    n = int(lengths.sum())
+    ids = rng.integers(0, 20, size=n)
+    sid = sentence_ids_from_lengths(lengths)
+    windows = reduced_windows(n, 3, rng)
+    contexts, mask, centres = cbow_contexts(ids, 3, sid, windows)
+    assert contexts.shape == mask.shape == (len(centres), 6)
+    assert mask.any(axis=1).all()
+    from_cbow = [(c, x) for c, row, m in zip(centres, contexts, mask) for x in row[m]]
+    from_sg = list(zip(*skipgram_pairs_reference(ids, 3, sid, windows)))
+    assert from_cbow == [(int(a), int(b)) for a, b in from_sg]
+
+
+def test_cbow_drops_centres_without_context():
+    contexts, mask, centres = cbow_contexts([5, 6, 7], window=2, sentence_ids=[0, 1, 1])
+    assert centres.tolist() == [6, 7]
+    assert [row[m].tolist() for row, m in zip(contexts, mask)] == [[7], [6]]
+
+
+def test_empty_input():
+    centres, contexts = skipgram_pairs(np.zeros(0, dtype=np.int64), 3)
+    assert len(centres) == len(contexts) == 0
+    contexts, mask, centres = cbow_contexts(np.zeros(0, dtype=np.int64), 3)
+    assert contexts.shape == (0, 6) and len(centres) == 0
+
+
+def test_errors_name_the_parameter():
+    with pytest.raises(ValueError, match=r"The 'window' parameter of skipgram_pairs must be an int in the range \[1, inf\)"):
+        skipgram_pairs(IDS, 0)
+    with pytest.raises(ValueError, match=r"The 'windows' parameter of skipgram_pairs must hold ints in the range \[1, 2\]"):
+        skipgram_pairs(IDS, 2, windows=np.full(len(IDS), 3))
+    with pytest.raises(ValueError, match="The 'sentence_ids' parameter of cbow_contexts must have the shape"):
+        cbow_contexts(IDS, 2, sentence_ids=[0, 0])
+    with pytest.raises(ValueError, match="The 'ids' parameter of skipgram_pairs_reference must be a 1-D array"):
+        skipgram_pairs_reference([[1, 2]], 2)
+
+
+def test_pair_multiset_is_symmetric_with_full_windows():
+    centres, contexts = skipgram_pairs(IDS, 3)
+    assert Counter(zip(centres, contexts)) == Counter(zip(contexts, centres))
