@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NB ?=
+space := $(subst ,, )
 EXECUTE ?=
 NOTEBOOKS := $(if $(NB),$(wildcard notebooks/$(NB)*.ipynb),$(sort $(wildcard notebooks/[0-9]*.ipynb)))
 # Book: browser assets (MathJax 3, RequireJS, Jupyter widgets) come from the pinned npm packages of
@@ -16,7 +17,7 @@ NPM_STAMP := node_modules/.package-lock.json
 BOOK_EXECUTE := $(filter 1 yes true,$(EXECUTE))
 BOOK_CONFIG := $(if $(BOOK_EXECUTE),_build/_config.execute.yml,_config.yml)
 
-.PHONY: help install data test unit nbval book assets browser notebooks lab bench clean
+.PHONY: help install data test unit nbval classroom book assets browser notebooks lab bench student grade clean
 
 help:
 	@echo "make test       prepare data, run unit tests and nbval over every notebook"
@@ -26,6 +27,8 @@ help:
 	@echo "make data       build the course corpus into data/"
 	@echo "make notebooks  re-execute notebooks and save their outputs (NB=01 for one chapter)"
 	@echo "make lab        open JupyterLab on the notebooks"
+	@echo "make student    write the student edition of every chapter into _build/student (NB=01 for one)"
+	@echo "make grade      grade submitted notebooks: make grade SUBMISSIONS=dir [GRADES=grades.csv]"
 	@echo "make bench      run the benchmarks against peer libraries"
 	@echo "make clean      remove build products (keeps .venv and data/)"
 
@@ -41,14 +44,19 @@ data: $(STAMP)
 	$(BIN)/python -m course.data build
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 nbval: $(STAMP)
 	@test -n "$(NOTEBOOKS)" || { echo "no notebook matches notebooks/$(NB)*.ipynb"; exit 1; }
 	env -u MPLBACKEND $(BIN)/python -m pytest -p no:randomly --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
 
-test: data unit nbval
+# The classroom edition of chapter 00, executed and graded (every chapter: `make classroom CHAPTERS=`).
+CHAPTERS ?= 00_corpus
+classroom: $(STAMP) data
+	env -u MPLBACKEND $(BIN)/python -m pytest -m slow tests/test_classroom.py -k "$(if $(CHAPTERS),$(subst $(space), or ,$(CHAPTERS)) or grade_chapter_00)"
+
+test: data unit nbval classroom
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -86,6 +94,17 @@ notebooks: $(STAMP)
 
 bench: $(STAMP) data
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py
+
+STUDENT_DIR ?= _build/student
+SUBMISSIONS ?=
+GRADES ?= grades.csv
+
+student: $(STAMP)
+	$(BIN)/python -m course.classroom student --out $(STUDENT_DIR) $(NOTEBOOKS)
+
+grade: data
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [GRADES=grades.csv]" >&2; exit 2; }
+	$(BIN)/python -m course.classroom grade "$(SUBMISSIONS)" --out "$(GRADES)"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
