@@ -10,13 +10,7 @@ from course.elmo import IGNORE, BiLM, BiLMConfig, CharEncoder, direction_targets
 from course.elmo.sampled_softmax import log_uniform_log_prob, log_uniform_sample, sampled_softmax_loss
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run fastest on one thread (and never oversubscribe a shared machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def tiny(n_words=7, **kw):

@@ -14,13 +14,7 @@ from course.elmo.embed import embed_sentences
 from course.elmo.train import TrainConfig, evaluate_bilm, train_bilm
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run fastest on one thread (and never oversubscribe a shared machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def tiny(n_words=7, seed=0):

@@ -7,13 +7,7 @@ from course.elmo import CharCNNEncoder, CharEncoder, Highway, ScalarMix
 from course.elmo.chars import BOS, BOW, EOS, EOW, N_CHARS, PAD
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run fastest on one thread (and never oversubscribe a shared machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 # --- characters --------------------------------------------------------------------------------

@@ -3,13 +3,9 @@
 import pytest
 import torch
 
+from course.data import redistributable_names
 from course.elmo.checkpoint import ChecksumMismatch, file_sha256
 from course.elmo.pretrained import COMMAND, PATH, SHA256, load_pretrained
-
-# The checkpoint is not committed yet: the run that made it read the LM subset, which includes the
-# research-use-only Pang & Lee reviews. It is to be remade without them (pretrained.COMMAND).
-pytestmark = pytest.mark.skipif(not PATH.exists(), reason=f"no biLM checkpoint at {PATH}; remake it with: {COMMAND}")
-
 
 def test_committed_checkpoint_matches_its_recorded_sha256_and_size():
     assert PATH.exists(), f"{PATH} is missing; remake it with: {COMMAND}"
@@ -25,6 +21,8 @@ def test_pretrained_loads_and_records_how_it_was_made():
     meta = checkpoint.meta
     assert meta["seed"] in (0, 1) and len(meta["corpus_checksum"]) == 16
     assert "python -m course.elmo.train" in meta["command"]
+    # committed, so trained only on text whose licence allows it (not the research-only Pang & Lee)
+    assert meta["train_sources"] == redistributable_names() and "pang_lee" not in meta["train_sources"]
     assert set(meta["perplexity"]) == {"valid", "test"}
 
 

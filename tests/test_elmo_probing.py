@@ -10,12 +10,7 @@ from course.elmo.probing import (learn_sense_mix, most_frequent_sense_accuracy, 
                                  sense_groups, train_linear_probe)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def brute_force_nearest_sense(vectors, lemmas, senses):

@@ -13,13 +13,7 @@ from course.lm.rnnlm import RNNLM
 from course.lm.train import (TrainConfig, evaluate, generate, lr_at, next_token_probs, train,
                              train_cached)
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models: one thread avoids OpenMP spin-waiting on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 class StubVocab:
@@ -261,3 +255,47 @@ def test_token_nll_is_in_row_order():
     by_row = np.concatenate([token_nll(model, [r]) for r in rows])
     assert nll.shape == (count_targets(rows),)
     assert np.allclose(nll, by_row, atol=1e-6)
+
+
+def test_training_is_deterministic_on_two_threads():
+    """Same seed, same weights, also when the backward pass runs on two threads."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        rows = [np.array([0, *(np.arange(40) % 29 + 1), 0])] * 64  # many repeated words per batch
+        cfg = TrainConfig(batch_tokens=2048, max_steps=3, eval_interval=1000)
+        weights = []
+        for _ in range(2):
+            model = NNLM(30, 4, 64, 8, seed=0)
+            train(model, rows, rows[:2], cfg, progress=False)
+            weights.append(model.C.detach().clone())
+        assert torch.equal(weights[0], weights[1])
+    finally:
+        torch.set_num_threads(threads)
+
+
+class Bigram(nn.Module):
+    """makemore's simplest model: no state, no final_state attribute."""
+
+    hparams = {"vocab_size": 6}
+
+    def __init__(self):
+        super().__init__()
+        self.logits = nn.Parameter(torch.zeros(6, 6))
+
+    def forward(self, idx, targets=None, state=None):
+        logits = self.logits[idx]
+        loss = None if targets is None else nn.functional.cross_entropy(
+            logits.reshape(-1, 6), targets.reshape(-1), ignore_index=IGNORE_INDEX)
+        return logits, loss
+
+
+def test_a_stateless_model_uses_the_same_loop(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    rows = cycle_rows(40)
+    model = Bigram()
+    history = train_cached(model, rows, rows, TrainConfig(epochs=20, batch_tokens=64, lr=0.1, min_lr=0.01,
+                                                          bptt=3, eval_interval=1000),
+                           corpus_checksum="x", progress=False)
+    assert evaluate(model, rows).perplexity < 1.6 and not history.from_cache
+    assert generate(model, [0], 3, temperature=0.1) == [1, 2, 3]

@@ -10,13 +10,7 @@ from course.complexity.formulas import nnlm_cost
 from course.lm.batching import IGNORE_INDEX
 from course.lm.nnlm import NNLM, nnlm_num_parameters
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models: one thread avoids OpenMP spin-waiting on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def small(direct=False, **kw):

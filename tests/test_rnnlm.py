@@ -12,13 +12,7 @@ from course.complexity.formulas import rnnlm_cost
 from course.lm.batching import IGNORE_INDEX
 from course.lm.rnnlm import RNNLM, hidden_gradient_norms, rnnlm_num_parameters
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models: one thread avoids OpenMP spin-waiting on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 V, H = 13, 5
 

@@ -12,7 +12,7 @@ import torch
 
 from course.word2vec import reference
 from course.word2vec.huffman import HuffmanTree
-from course.word2vec.model import Batch, Word2VecModel, init_input_vectors
+from course.word2vec.model import HS_MAX_STEPS, Batch, Word2VecModel, init_input_vectors
 from course.word2vec.train import Word2Vec, build_vocab, train_cached
 
 V, D, B, K, C = 12, 5, 9, 4, 6
@@ -136,10 +136,47 @@ def test_sgd_step_applies_minus_lr_times_reference(objective, sg):
         n_context = 1 if sg else int(one.input_mask.sum())
         want_in -= lr * n_context * g_in  # word2vec.c adds dL/dh to every context row
         want_out -= lr * g_out
+    if objective == "hierarchical":  # an inner node moves by at most HS_MAX_STEPS examples' steps
+        want_out /= np.maximum(node_visits(tree, batch.outputs.numpy()) / HS_MAX_STEPS, 1)[:, None]
     before_in, before_out = model.W_in.clone(), model.W_out.clone()
     model.sgd_step(batch, lr)
     np.testing.assert_allclose((model.W_in - before_in).numpy(), want_in, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose((model.W_out - before_out).numpy(), want_out, rtol=1e-9, atol=1e-12)
+
+
+def node_visits(tree, outputs, weights=None):
+    """How many examples (weighted) have each inner node on their Huffman path, by brute force."""
+    visits = np.zeros(len(tree.codes) - 1)
+    for b, word in enumerate(outputs):
+        for node in tree.points[word]:
+            visits[node] += 1 if weights is None else weights[b]
+    return visits
+
+
+def test_node_visits_count_every_path_once():
+    model, tree = random_model("hierarchical", sg=True)
+    batch = random_batch("hierarchical", sg=True)
+    np.testing.assert_array_equal(model.node_visits(batch).numpy(), node_visits(tree, batch.outputs.numpy()))
+    assert model.node_visits(batch)[len(COUNTS) - 2] == B  # the root (last inner node) is on every path
+    cbow_like = random_batch("hierarchical", sg=False)
+    grouped = Batch(cbow_like.inputs, cbow_like.outputs, cbow_like.input_mask, grouped=True)
+    pairs_per_group = cbow_like.input_mask.sum(1).numpy()
+    np.testing.assert_array_equal(model.node_visits(grouped).numpy(),
+                                  node_visits(tree, cbow_like.outputs.numpy(), pairs_per_group))
+
+
+@pytest.mark.parametrize("sg", [False, True], ids=["cbow", "skipgram"])
+def test_hierarchical_softmax_is_stable_with_large_batches(sg):
+    """A summed minibatch step moves the root by B stale steps at once: with batch_size=2048 and
+    CBOW's alpha 0.05 that overshoots and the weights reach NaN. Capped at HS_MAX_STEPS, it does not."""
+    rng = np.random.default_rng(0)
+    zipf = 1.0 / np.arange(1, 301)
+    sentences = [list(rng.choice([f"w{i}" for i in range(300)], size=20, p=zipf / zipf.sum())) for _ in range(3000)]
+    kw = dict(vector_size=20, window=3, min_count=1, sample=0, epochs=3, sg=sg, hs=True, negative=0, workers=1,
+              progress=False, alpha=0.05 if not sg else 0.025, batch_size=2048)
+    model = Word2Vec(**kw).fit(sentences)
+    assert np.isfinite(model.wv.vectors).all() and bool(torch.isfinite(model.model_.W_out).all())
+    assert model.epoch_losses_[-1] < model.epoch_losses_[0]
 
 
 @pytest.mark.parametrize("objective", ["negative", "hierarchical"])
@@ -158,6 +195,8 @@ def test_grouped_skipgram_equals_reference_pair_by_pair(objective):
     np.testing.assert_allclose(dW_out.numpy(), ref_out, rtol=1e-9, atol=1e-12)
     before_in, before_out = model.W_in.clone(), model.W_out.clone()
     model.sgd_step(grouped, 0.1)
+    if objective == "hierarchical":  # an inner node moves by at most HS_MAX_STEPS pairs' steps
+        ref_out = ref_out / np.maximum(node_visits(tree, pairs.outputs.numpy()) / HS_MAX_STEPS, 1)[:, None]
     np.testing.assert_allclose((model.W_in - before_in).numpy(), -0.1 * ref_in, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose((model.W_out - before_out).numpy(), -0.1 * ref_out, rtol=1e-9, atol=1e-12)
 

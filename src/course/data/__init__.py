@@ -59,7 +59,7 @@ from .corpus import (
 )
 from .download import download, load_ptb, load_text8
 from .evalsets import is_semantic, load_analogies, load_simlex999, load_wordsim353
-from .sources import SOURCES, Source, default_names, portable_names
+from .sources import SOURCES, Source, default_names, portable_names, redistributable_names
 from .text import split_sentences, tokenize
 from .vocab import Vocab
 
@@ -68,6 +68,7 @@ __all__ = [
     "Source",
     "default_names",
     "portable_names",
+    "redistributable_names",
     "tokenize",
     "split_sentences",
     "Vocab",

@@ -53,6 +53,9 @@ class Source:
         Obtainable from PyPI alone (no Debian tools): the ``--portable`` selection.
     unit : str
         What one document is.
+    redistributable : bool
+        Its licence lets us commit things derived from it (trained weights). False for research-only
+        text, which every machine fetches for itself and nothing committed may be trained on.
     """
 
     name: str
@@ -66,6 +69,7 @@ class Source:
     default: bool = True
     portable: bool = False
     unit: str = "entry"
+    redistributable: bool = True
 
     def __post_init__(self):
         check_choice(self.kind, "kind", "Source", KINDS)
@@ -126,6 +130,7 @@ SOURCES: dict[str, Source] = {
             "pang_lee", "Pang & Lee movie reviews (1,500 reviews + 4,000 sentences, python3-pattern)",
             "debian", "python3-pattern", "2.6+git20180818-4", _PATTERN_CORPORA + "polarity-en-pang&lee{1,2}.csv",
             "research use only: fetched on each machine, never committed", "c99f423c10405b9dacce321ca009ec9ccefa2028092b44e9e0c0eb289af776e3", unit="review",
+            redistributable=False,
         ),
         Source(
             "wiki", "English Wikipedia sample (106 articles, in gensim's wheel)",
@@ -177,6 +182,15 @@ def default_names() -> list[str]:
 def portable_names() -> list[str]:
     """Names of the sources that need only PyPI (and the installed gensim wheel)."""
     return [s.name for s in SOURCES.values() if s.portable]
+
+
+def redistributable_names() -> list[str]:
+    """Names of the default sources whose text may feed a committed artefact (a checkpoint).
+
+    >>> "pang_lee" in redistributable_names(), "gcide" in redistributable_names()
+    (False, True)
+    """
+    return [name for name in default_names() if SOURCES[name].redistributable]
 
 
 def resolve_names(sources=None) -> list[str]:

@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     """``python -m course.elmo.train``: train the chapter's biLM on the LM subset and save it."""
     from dataclasses import asdict
 
-    from ..data import Vocab, corpus_checksum, load_sentences
+    from ..data import Vocab, corpus_checksum, load_sentences, redistributable_names
     from ..utils import default_threads, seed_everything
     from .bilm import BiLMConfig
     from .chars import CharEncoder
@@ -222,13 +222,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--half", action="store_true", help="store weights as float16")
+    parser.add_argument("--sources", default=None,
+                        help="comma-separated corpus sources to train on (default: every redistributable source "
+                             "of the course corpus, so the checkpoint may be committed); valid and test always "
+                             "use the whole LM subset, to stay comparable with chapters 01-03")
     parser.add_argument("--init", default=None,
                         help="start from this checkpoint's weights and vocabulary (continue training)")
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads or default_threads())
     seed_everything(args.seed)
-    train_sentences = load_sentences("train", subset="lm")
+    train_sources = args.sources.split(",") if args.sources else redistributable_names()
+    train_sentences = load_sentences("train", subset="lm", sources=train_sources)
     valid_sentences = load_sentences("valid", subset="lm")
     test_sentences = load_sentences("test", subset="lm")
     if args.init is not None:
@@ -259,6 +264,8 @@ def main(argv: list[str] | None = None) -> None:
         "command": "python -m course.elmo.train " + " ".join(argv if argv is not None else sys.argv[1:]),
         "seed": args.seed,
         "corpus_checksum": corpus_checksum("lm"),
+        "train_sources": list(train_sources),
+        "train_corpus_checksum": corpus_checksum("lm", sources=train_sources),
         "train_config": {k: v for k, v in asdict(train_config).items()},
         "train_tokens": train_data.n_tokens,
         "seconds": history.seconds,

@@ -1,7 +1,16 @@
 """Language models of the course: count-based and neural, one module per model.
 
 - :mod:`course.lm.ngram`: n-gram models (MLE, add-k, interpolated Kneser-Ney, stupid backoff),
-  cross-entropy, perplexity and sampling (chapter 01).
+  cross-entropy, perplexity and sampling (chapter 01); :mod:`course.lm.ngram_explorer` its
+  tables, plot and explorer.
+- :mod:`course.lm.nnlm`: Bengio et al.'s neural probabilistic language model (chapter 02).
+- :mod:`course.lm.rnnlm`: Mikolov et al.'s recurrent language model, written out as the
+  recurrence, with the fused ``nn.RNN`` path (chapter 03).
+- :mod:`course.lm.batching`: sentences to rows and minibatches of token ids.
+- :mod:`course.lm.train`: the one training and evaluation loop of every neural model
+  (minibatches, schedule, early stopping, perplexity, progress bars, seeds).
+- :mod:`course.lm.recipes`: the shared data and the cached trained models that chapters 02, 03,
+  08 and 09 compare and reuse.
 
 Import the model you need from its module, e.g. ``from course.lm.ngram import NGramLM``; this
 file imports nothing, so importing one model never pulls in another's dependencies.

@@ -183,7 +183,9 @@ class NNLM(nn.Module):
         B, T = idx.shape
         windows = self.windows(idx, state)  # (B, T, N)
         self.final_state = windows[:, -1]  # (B, N): the context a next chunk continues from
-        x = self.C[windows].reshape(B, T, -1)  # (B, T, N*D): the N looked-up vectors, concatenated
+        # (B, T, N*D): the N looked-up vectors C[w], concatenated. F.embedding is C[windows] with a
+        # backward pass that sums repeated words in a fixed order (indexing does not, on 2+ threads).
+        x = F.embedding(windows, self.C).reshape(B, T, -1)
         logits = self.U(torch.tanh(self.H(x)))  # (B, T, V): b + U tanh(d + H x)
         if self.W is not None:
             logits = logits + self.W(x)  # + W x

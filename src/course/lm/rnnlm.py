@@ -84,11 +84,11 @@ class RNNLM(nn.Module):
 
     Notes
     -----
-    Paper vs code: the paper uses the sigmoid and no biases, trains with SGD, backpropagates
-    through one step in its first experiments (BPTT later) and reads the text as one stream;
-    we use tanh (zero-centred, and what ``nn.RNN`` offers), add biases, train with the course's
-    one loop (Adam, gradient clipping, truncated BPTT) and restart the state at each sentence so
-    that the comparison with the n-gram model is fair.
+    Paper vs code: the paper uses the sigmoid and no biases, trains with standard
+    backpropagation and SGD (backpropagation through time came in its follow-up work) and reads
+    the text as one stream; we use tanh (zero-centred, and what ``nn.RNN`` offers), add biases,
+    train with the course's one loop (Adam, gradient clipping, truncated BPTT) and restart the
+    state at each sentence so that the comparison with the n-gram model is fair.
     """
 
     def __init__(self, vocab_size: int, hidden_size: int = 64, nonlinearity: str = "tanh",
@@ -191,7 +191,7 @@ class RNNLM(nn.Module):
         """
         B, T = idx.shape
         h0 = torch.zeros(B, self.hidden_size) if state is None else state
-        u = self.U[idx]  # (B, T, H): U x_t
+        u = F.embedding(idx, self.U)  # (B, T, H): U x_t, the row U[w_t] (deterministic backward)
         run = self.recurrence_fast if self.fast else self.recurrence
         hs, self.final_state = run(u, h0)  # (B, T, H), (B, H)
         logits = self.V(hs)  # (B, T, V)

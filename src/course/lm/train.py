@@ -1,7 +1,10 @@
 """The one training and evaluation loop of every neural language model of the course.
 
 Any model with the makemore interface ``forward(idx, targets, state=None) -> (logits, loss)``
-and a ``final_state`` attribute (the NNLM, the RNNLM, later ELMo's language models) trains here:
+(the NNLM, the RNNLM, later ELMo's language models) trains here. After each call the model keeps
+``final_state``, the state a following chunk continues from (``None`` or absent for a model
+without one), and a ``hparams`` dict of its constructor's arguments keys its checkpoints. The loop
+provides:
 
 * minibatches of sentences of similar length (:func:`course.lm.batching.group_rows`),
 * truncated backpropagation through time: a minibatch is cut into chunks of ``bptt`` steps; the
@@ -187,7 +190,7 @@ def token_nll(model: nn.Module, rows: Sequence[np.ndarray], *, batch_tokens: int
         state, pieces = None, []
         for x, y in chunks(idx, targets, bptt):
             logits, _ = model(x, None, state=state)
-            state = model.final_state
+            state = getattr(model, "final_state", None)
             nll = F.cross_entropy(logits.transpose(1, 2), y.clamp(min=0), reduction="none")  # (B, T)
             pieces.append(nll)
         nll = torch.cat(pieces, dim=1).numpy()
@@ -288,7 +291,7 @@ def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequen
                 for param_group in optimizer.param_groups:
                     param_group["lr"] = lr
                 _, loss = model(x, y, state=state)
-                state = _detach(model.final_state)  # carry the state, cut the graph
+                state = _detach(getattr(model, "final_state", None))  # carry the state, cut the graph
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 norm = nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip or math.inf)
@@ -330,11 +333,16 @@ def vocab_fingerprint(index_to_key: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(index_to_key).encode()).hexdigest()[:12]
 
 
+#: Part of every checkpoint key: bump it when a change to the models or to this loop changes the
+#: trained weights, so that no chapter loads weights the current code would not produce.
+CHECKPOINT_VERSION = 2
+
+
 def checkpoint_path(model: nn.Module, config: TrainConfig, corpus_checksum: str,
                     data_key: dict | None = None):
     """Where :func:`train_cached` stores ``model`` trained with ``config`` (a ``.pt`` file)."""
     params = {"model": type(model).__name__, "hparams": model.hparams, "train": asdict(config),
-              "data": data_key or {}}
+              "data": data_key or {}, "code": CHECKPOINT_VERSION}
     return cache_path(f"lm-{type(model).__name__.lower()}", params, corpus_checksum).with_suffix(".pt")
 
 
@@ -405,7 +413,7 @@ def generate(model: nn.Module, prefix: Sequence[int], max_new_tokens: int, *, se
     g = torch.Generator().manual_seed(seed)
     model.eval()
     logits, _ = model(torch.tensor([list(prefix)], dtype=torch.long))
-    state = model.final_state
+    state = getattr(model, "final_state", None)
     out: list[int] = []
     for _ in range(max_new_tokens):
         probs = torch.softmax(logits[0, -1] / temperature, dim=-1)
@@ -414,5 +422,5 @@ def generate(model: nn.Module, prefix: Sequence[int], max_new_tokens: int, *, se
         if token == stop_id:
             break
         logits, _ = model(torch.tensor([[token]]), state=state)
-        state = model.final_state
+        state = getattr(model, "final_state", None)
     return out

@@ -56,7 +56,7 @@ import torch
 from .. import cache
 from .._validation import check_choice, check_float, check_int, check_nonempty
 from ..utils import default_threads
-from .model import Batch, Word2VecModel
+from .model import HS_MAX_STEPS, Batch, Word2VecModel
 from .pairs import cbow_contexts, skipgram_pairs
 from .sampling import (
     SUBSAMPLING_RULES,
@@ -599,6 +599,8 @@ def train_cached(*, split: str = "all", subset: str = "full", sources=None, prog
 
     trainer = Word2Vec(progress=progress, workers=workers, **params)  # validates before any work
     key = {**trainer.config.key(), "split": split, "subset": subset, "sources": sources}
+    if trainer.config.hs:  # the update rule is part of what the vectors depend on
+        key["hs_max_steps"] = HS_MAX_STEPS
     computed = []
 
     def compute():
