@@ -207,8 +207,10 @@ def test_word2vec_counted_equals_its_formula(architecture, output):
     f = {"softmax": 1024, "hs": 10, "ns": 6}[output]                   # balanced tree: log2 V = 10
     assert m.forward["output"] == 16 * f
     assert m.forward["projection"] == (8 * 16 if architecture == "CBOW" else 16)
-    if architecture == "Skip-gram":
+    if architecture == "Skip-gram" and output != "hs":
         assert m.backward_factor == pytest.approx(3.0, abs=0.1)         # scores, dL/dh, row grads
+    elif architecture == "Skip-gram":  # + HS_MAX_STEPS's weights: 2 multiplications per (pair, node) = 2 / D
+        assert m.backward_factor == pytest.approx(3.0 + 2 / 16, abs=1e-9)
 
 
 def test_batched_hierarchical_softmax_pays_for_the_longest_path():

@@ -260,8 +260,12 @@ class Word2VecModel:
             return targets, labels, weights
         return self.points[batch.outputs], self.code_labels[batch.outputs], self.code_mask[batch.outputs]  # (B, L)
 
-    def _binary_backward(self, h, batch, scale, compute_loss):
-        """Negative sampling / hierarchical softmax: loss, scale * dL/dh, scale * dL/d(output rows)."""
+    def _binary_backward(self, h, batch, scale, compute_loss, out_weight=None):
+        """Negative sampling / hierarchical softmax: loss, scale * dL/dh, scale * dL/d(output rows).
+
+        ``out_weight`` (B, T), if given, multiplies the output rows' gradients only (see
+        :meth:`compute_update`).
+        """
         targets, labels, weights = self._binary_terms(batch)  # (B, T)
         U = F.embedding(targets, self.W_out)  # (B, T, D)
         scores = torch.bmm(h.unsqueeze(1), U.transpose(1, 2)).squeeze(1)  # (B, 1, D) @ (B, D, T) -> (B, T)
@@ -270,10 +274,12 @@ class Word2VecModel:
         if compute_loss:  # binary cross-entropy with logits: softplus(s) - label * s
             loss = float(((F.softplus(scores) - labels * scores) * weights).sum())
         d_h = torch.bmm(coef.unsqueeze(1), U).squeeze(1)  # (B, D)
+        if out_weight is not None:
+            coef = coef * out_weight
         out_grad = (coef.unsqueeze(2) * h.unsqueeze(1)).reshape(-1, h.shape[1])  # (B * T, D)
         return loss, d_h, (targets.reshape(-1), out_grad)
 
-    def _softmax_backward(self, h, batch, scale, compute_loss):
+    def _softmax_backward(self, h, batch, scale, compute_loss, out_weight=None):
         """Full softmax: loss, scale * dL/dh and the dense scale * dL/dW_out."""
         logits = h @ self.W_out.T  # (B, V)
         coef = torch.softmax(logits, dim=1)
@@ -284,7 +290,7 @@ class Word2VecModel:
         coef *= scale
         return loss, coef @ self.W_out, (None, coef.T @ h)  # (B, D), dense (V, D)
 
-    def _grouped_backward(self, batch: Batch, scale: float, compute_loss: bool):
+    def _grouped_backward(self, batch: Batch, scale: float, compute_loss: bool, out_weight=None):
         """Skip-gram pairs grouped by output word: a few small matrix products per group.
 
         All pairs of a group predict the same output word, so they share its logistic terms:
@@ -308,20 +314,22 @@ class Word2VecModel:
             loss = float(((F.softplus(scores) - labels * scores) * w).sum())
         D = H.shape[2]
         d_H = torch.bmm(coef, U).reshape(-1, D)  # (B * C, D); zero rows for padded slots
+        if out_weight is not None:
+            coef = coef * out_weight.unsqueeze(1)
         d_U = torch.bmm(coef.transpose(1, 2), H).reshape(-1, D)  # (B * T, D)
         return loss, (batch.inputs.reshape(-1), d_H), (targets.reshape(-1), d_U)
 
-    def _backward(self, batch: Batch, scale: float, compute_loss: bool):
+    def _backward(self, batch: Batch, scale: float, compute_loss: bool, out_weight=None):
         h, n = self.hidden(batch)
         backward = self._softmax_backward if self.objective == "softmax" else self._binary_backward
-        return (*backward(h, batch, scale, compute_loss), n)
+        return (*backward(h, batch, scale, compute_loss, out_weight), n)
 
-    def _rows(self, batch: Batch, scale: float, compute_loss: bool, word2vec_c: bool):
+    def _rows(self, batch: Batch, scale: float, compute_loss: bool, word2vec_c: bool, out_weight=None):
         """Loss and ``scale`` times the gradient as rows: ``(loss, (in_rows, in_values), (out_rows, out_values))``."""
         batch = batch.packed()
         if batch.grouped:
-            return self._grouped_backward(batch, scale, compute_loss)
-        loss, d_h, out, n = self._backward(batch, scale, compute_loss)
+            return self._grouped_backward(batch, scale, compute_loss, out_weight)
+        loss, d_h, out, n = self._backward(batch, scale, compute_loss, out_weight)
         return loss, self._input_rows(batch, d_h, n, word2vec_c), out
 
     def _input_rows(self, batch: Batch, d_h: torch.Tensor, n, word2vec_c: bool):
@@ -387,10 +395,11 @@ class Word2VecModel:
         """
         # -lr is folded into dL/dscore (a (B, T) array), as word2vec.c's g = (label - f) * alpha,
         # so index_add_ runs without its (much slower) alpha argument.
-        loss, (in_rows, in_update), (out_rows, out_update) = self._rows(batch, -lr, compute_loss, word2vec_c=True)
+        out_weight = None
         if self.objective == "hierarchical":  # at most HS_MAX_STEPS summed steps per inner node
-            scale = (self.node_visits(batch) / HS_MAX_STEPS).clamp_min(1.0)
-            out_update = out_update / scale[out_rows].unsqueeze(1)
+            targets = self._binary_terms(batch.packed())[0]  # (B, L)
+            out_weight = (HS_MAX_STEPS / self.node_visits(batch)[targets]).clamp_max(1.0)  # (B, L)
+        loss, (in_rows, in_update), (out_rows, out_update) = self._rows(batch, -lr, compute_loss, True, out_weight)
         return Update(math.nan if loss is None else loss, out_rows, out_update, in_rows, in_update)
 
     def node_visits(self, batch: Batch) -> torch.Tensor:
