@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from .._validation import check_int
+from ..lm.batching import group_by_length
 from .bilm import IGNORE
 from .chars import BOS_TOKEN, EOS_TOKEN, PAD, CharEncoder
 
@@ -128,36 +128,11 @@ class BiLMCorpus:
         seed : int or None, default=None
             Required when ``shuffle``.
         """
-        check_int(batch_tokens, "batch_tokens", "BiLMCorpus.batches", low=1)
-        if shuffle and seed is None:
-            raise ValueError("BiLMCorpus.batches needs a 'seed' when shuffle=True (randomness is explicit).")
-        lengths = np.array([len(r) for r in self.rows])
-        rng = np.random.default_rng(seed) if shuffle else None
-        tiebreak = rng.random(len(lengths)) if shuffle else np.arange(len(lengths))
-        groups, current = [], []
-        for i in np.lexsort((tiebreak, lengths)):
-            if current and (len(current) + 1) * lengths[i] > batch_tokens:
-                groups.append(current)
-                current = []
-            current.append(int(i))
-        if current:
-            groups.append(current)
-        if shuffle:
-            groups = [groups[j] for j in rng.permutation(len(groups))]
+        groups = group_by_length([len(r) for r in self.rows], batch_tokens, shuffle=shuffle, seed=seed,
+                                 owner="BiLMCorpus.batches")
         for group in groups:
             yield self.batch(group)
 
     def n_batches(self, batch_tokens: int) -> int:
         """How many minibatches :meth:`batches` yields."""
-        return sum(1 for _ in self._group_sizes(batch_tokens))
-
-    def _group_sizes(self, batch_tokens: int):
-        lengths = np.sort([len(r) for r in self.rows])
-        count = 0
-        for n in lengths:
-            if count and (count + 1) * n > batch_tokens:
-                yield count
-                count = 0
-            count += 1
-        if count:
-            yield count
+        return len(group_by_length([len(r) for r in self.rows], batch_tokens, owner="BiLMCorpus.n_batches"))

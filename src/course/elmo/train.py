@@ -45,7 +45,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from ..lm.train import History, LMScore, TrainConfig, lr_at
+from ..lm.train import History, LMScore, TrainConfig, lr_at, make_optimizer
 from .batching import BiLMCorpus
 from .bilm import IGNORE, BiLM
 
@@ -131,10 +131,7 @@ def train_bilm(model: BiLM, train_corpus: BiLMCorpus, valid_corpus: BiLMCorpus,
     if cfg.max_steps is not None:
         total = min(total, cfg.max_steps)
     history = History(planned_steps=total)
-    decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                                   {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
+    optimizer = make_optimizer(model, cfg)
     best_state = copy.deepcopy(model.state_dict())
     bad_evals = 0
     step = 0

@@ -25,7 +25,7 @@ import torch
 
 from .._validation import check_int
 
-__all__ = ["IGNORE_INDEX", "encode_rows", "count_targets", "pad_rows", "group_rows", "make_batches",
+__all__ = ["IGNORE_INDEX", "encode_rows", "count_targets", "pad_rows", "group_by_length", "group_rows", "make_batches",
            "chunks"]
 
 IGNORE_INDEX = -1  # target value of padding: cross_entropy(..., ignore_index=IGNORE_INDEX) skips it
@@ -89,27 +89,27 @@ def pad_rows(rows: Sequence[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.from_numpy(idx), torch.from_numpy(targets)
 
 
-def group_rows(rows: Sequence[np.ndarray], batch_tokens: int, *, shuffle: bool = False,
-               seed: int | None = None) -> list[list[int]]:
-    """Indices of the rows of each minibatch: similar lengths together, ``B x L <= batch_tokens``.
+def group_by_length(lengths: Sequence[int], batch_tokens: int, *, shuffle: bool = False,
+                    seed: int | None = None, owner: str = "group_by_length") -> list[list[int]]:
+    """Indices of the items of each minibatch: similar lengths together, ``B x L <= batch_tokens``.
 
-    Rows are sorted by length (ties broken at random when ``shuffle``) and cut greedily into
-    groups whose padded size ``B x L`` stays within ``batch_tokens`` (a longer row forms a group
-    alone); the groups come in random order when ``shuffle``, else in length order.
+    Items are sorted by length (ties broken at random when ``shuffle``) and cut greedily into
+    groups whose padded size ``B x L`` stays within ``batch_tokens`` (a longer item forms a group
+    alone); the groups come in random order when ``shuffle``, else in length order. Shared by the
+    word-id rows of :func:`group_rows` and the biLM's character batches (``course.elmo``).
 
-    >>> group_rows([np.arange(n) for n in (3, 9, 4, 3)], batch_tokens=8)
+    >>> group_by_length([2, 8, 3, 2], batch_tokens=8)
     [[0, 3], [2], [1]]
     """
-    check_int(batch_tokens, "batch_tokens", "make_batches", low=1)
+    check_int(batch_tokens, "batch_tokens", owner, low=1)
     if shuffle and seed is None:
-        raise ValueError("make_batches needs a 'seed' when shuffle=True (randomness is explicit).")
-    lengths = np.array([len(r) - 1 for r in rows])
+        raise ValueError(f"{owner} needs a 'seed' when shuffle=True (randomness is explicit).")
+    lengths = np.asarray(lengths)
     rng = np.random.default_rng(seed) if shuffle else None
-    tiebreak = rng.random(len(rows)) if shuffle else np.arange(len(rows))
-    order = np.lexsort((tiebreak, lengths))
+    tiebreak = rng.random(len(lengths)) if shuffle else np.arange(len(lengths))
     groups: list[list[int]] = []
     current: list[int] = []
-    for i in order:  # lengths are increasing, so the current row sets the padded length
+    for i in np.lexsort((tiebreak, lengths)):  # lengths are increasing: the current item sets the padding
         if current and (len(current) + 1) * lengths[i] > batch_tokens:
             groups.append(current)
             current = []
@@ -119,6 +119,17 @@ def group_rows(rows: Sequence[np.ndarray], batch_tokens: int, *, shuffle: bool =
     if shuffle:
         groups = [groups[j] for j in rng.permutation(len(groups))]
     return groups
+
+
+def group_rows(rows: Sequence[np.ndarray], batch_tokens: int, *, shuffle: bool = False,
+               seed: int | None = None) -> list[list[int]]:
+    """:func:`group_by_length` of the rows by the number of tokens each predicts.
+
+    >>> group_rows([np.arange(n) for n in (3, 9, 4, 3)], batch_tokens=8)
+    [[0, 3], [2], [1]]
+    """
+    return group_by_length([len(r) - 1 for r in rows], batch_tokens, shuffle=shuffle, seed=seed,
+                           owner="make_batches")
 
 
 def make_batches(

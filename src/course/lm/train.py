@@ -46,7 +46,7 @@ from .._validation import check_float, check_int
 from ..cache import atomic_write_bytes, cache_path
 from .batching import IGNORE_INDEX, chunks, group_rows, pad_rows
 
-__all__ = ["TrainConfig", "History", "LMScore", "train", "evaluate", "lr_at", "train_cached",
+__all__ = ["TrainConfig", "History", "LMScore", "train", "evaluate", "lr_at", "make_optimizer", "train_cached",
            "checkpoint_path", "vocab_fingerprint", "next_token_probs", "generate", "token_nll"]
 
 
@@ -155,6 +155,14 @@ def _planned_steps(rows: Sequence[np.ndarray], epochs: list[list[list[int]]], cf
     return steps
 
 
+def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.AdamW:
+    """AdamW at ``config.lr`` with weight decay on the matrices only (not on biases and gains)."""
+    decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=config.lr)
+
+
 def _detach(state):
     return None if state is None else state.detach()
 
@@ -252,12 +260,7 @@ def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequen
               for e in range(cfg.epochs)]
     total = _planned_steps(train_rows, epochs, cfg)
     history = History(planned_steps=total)
-    decay, no_decay = [], []
-    for p in model.parameters():
-        if p.requires_grad:
-            (decay if p.dim() >= 2 else no_decay).append(p)
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                                   {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
+    optimizer = make_optimizer(model, cfg)
     best_state = copy.deepcopy(model.state_dict())
     bad_evals = 0
     step = 0
