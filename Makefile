@@ -17,7 +17,7 @@ NPM_STAMP := node_modules/.package-lock.json
 BOOK_EXECUTE := $(filter 1 yes true,$(EXECUTE))
 BOOK_CONFIG := $(if $(BOOK_EXECUTE),_build/_config.execute.yml,_config.yml)
 
-.PHONY: help install data test unit nbval classroom book assets browser notebooks lab bench student grade clean
+.PHONY: help install data test unit nbval classroom determinism book assets browser notebooks lab bench student grade clean
 
 help:
 	@echo "make test       prepare data, run unit tests and nbval over every notebook"
@@ -26,6 +26,7 @@ help:
 	@echo "make assets     vendor MathJax and the widget scripts from npm into _vendor/"
 	@echo "make data       build the course corpus into data/"
 	@echo "make notebooks  re-execute notebooks and save their outputs (NB=01 for one chapter)"
+	@echo "make determinism execute notebooks twice from a cold cache and compare (NB=06; PERTURB=1: other CPU kernels)"
 	@echo "make lab        open JupyterLab on the notebooks"
 	@echo "make student    write the student edition of every chapter into _build/student (NB=01 for one)"
 	@echo "make grade      grade submitted notebooks: make grade SUBMISSIONS=dir [GRADES=grades.csv]"
@@ -92,6 +93,12 @@ browser: $(STAMP)
 
 notebooks: $(STAMP)
 	env -u MPLBACKEND $(BIN)/python -m course.notebooks execute $(NOTEBOOKS)
+
+# Two cold runs of each notebook, the second compared with the first by nbval (same sanitizer and
+# tags as `make nbval`); PERTURB=1 makes the second run pick other CPU kernels, as another machine would.
+PERTURB ?=
+determinism: $(STAMP) data
+	env -u MPLBACKEND $(BIN)/python -m course.notebooks determinism $(if $(filter 1 yes true,$(PERTURB)),--perturb) $(NOTEBOOKS)
 
 bench: $(STAMP) data
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py

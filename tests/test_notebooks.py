@@ -1,0 +1,76 @@
+"""The determinism check (`make determinism`): two cold runs of a notebook, compared by nbval."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat import v4
+
+from course import notebooks
+
+
+def _notebook(path, *sources):
+    nb = v4.new_notebook(cells=[v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch):
+    """A data directory with a corpus folder (shared by both runs) and a trained-model cache (not shared)."""
+    root = tmp_path / "data"
+    (root / "text").mkdir(parents=True)
+    (root / "text" / "corpus.txt").write_text("the cat\n")
+    (root / "cache" / "word2vec").mkdir(parents=True)
+    (root / "cache" / "word2vec" / "model.npz").write_text("trained")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(root))
+    return root
+
+
+def test_same_outputs_pass_and_a_changing_output_fails(tmp_path, data, capfd):
+    stable = _notebook(tmp_path / "stable.ipynb", "print(sum(range(10)))")
+    assert notebooks.determinism([stable]) == 0
+    noisy = _notebook(tmp_path / "noisy.ipynb", "import os\nprint(os.urandom(8).hex())")
+    assert notebooks.determinism([noisy]) != 0
+    assert not list(tmp_path.glob(".determinism-*")), "run 1's notebooks are removed afterwards"
+
+
+def test_each_run_starts_from_a_cold_cache_that_shares_the_corpus(tmp_path, data):
+    # Both runs must see the corpus and neither may see a trained model or what the other run cached.
+    probe = _notebook(
+        tmp_path / "probe.ipynb",
+        "from course.paths import data_dir\n"
+        "d = data_dir()\n"
+        "print('corpus:', (d / 'text' / 'corpus.txt').read_text().strip())\n"
+        "print('trained model visible:', (d / 'cache' / 'word2vec' / 'model.npz').exists())\n"
+        "marker = d / 'cache' / 'written-by-a-run'\n"
+        "print('left by the other run:', marker.exists())\n"
+        "marker.parent.mkdir(parents=True, exist_ok=True); marker.write_text('x')",
+    )
+    assert notebooks.determinism([probe], keep=True) == 0
+    first = nbformat.read(tmp_path / ".determinism-probe.ipynb", as_version=4)
+    assert first.cells[0].outputs[0]["text"] == (
+        "corpus: the cat\ntrained model visible: False\nleft by the other run: False\n")
+    assert not (data / "cache" / "written-by-a-run").exists(), "a run never writes into the real data folder"
+
+
+def test_cold_data_dir_links_only_the_corpus_inputs(tmp_path, data):
+    cold = notebooks.cold_data_dir(data, tmp_path / "cold")
+    assert (cold / "text").is_symlink() and (cold / "text" / "corpus.txt").read_text() == "the cat\n"
+    assert not (cold / "cache" / "word2vec").exists()
+
+
+def test_perturbed_run_picks_another_openblas_kernel():
+    assert notebooks._other_coretype({"OPENBLAS_CORETYPE": "Haswell"}) == {"OPENBLAS_CORETYPE": "SkylakeX"}
+    assert notebooks._other_coretype({}) == {"OPENBLAS_CORETYPE": "Haswell"}
+
+
+def test_command_line_refuses_a_missing_notebook_and_a_bad_timeout(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        notebooks.main(["determinism", str(tmp_path / "missing.ipynb")])
+    assert "no notebook at" in capsys.readouterr().err
+    nb = _notebook(tmp_path / "a.ipynb", "1")
+    with pytest.raises(SystemExit):
+        notebooks.main(["execute", str(nb), "--timeout", "0"])
+    assert "--timeout must be a positive number" in capsys.readouterr().err
