@@ -34,6 +34,7 @@ __all__ = [
     "check_token_values",
     "check_divergence",
     "TrainingDivergedError",
+    "check_token_ids",
 ]
 
 
@@ -435,3 +436,39 @@ def check_token_values(values: Iterable, name: str, owner: str, sentences=None) 
         if sentences is not None:
             _scan_tokens(sentences, name, owner)
         _raise_bad_token(token, name, owner, "")
+
+
+# ---------------------------------------------------------------------------- token ids
+def check_token_ids(ids: Any, name: str, owner: str, vocab_size: int, ignore_index: int | None = None,
+                    unit: str = "words") -> None:
+    """Raise naming the vocabulary size if an integer tensor holds ids outside ``[0, vocab_size)``.
+
+    One min/max pass (plus a mask when ``ignore_index`` marks padding): cheap next to a forward
+    pass, and it replaces torch's "index out of range in self" with a message that says which id
+    and which vocabulary.
+
+    Examples
+    --------
+    >>> import torch
+    >>> check_token_ids(torch.tensor([[0, 3, 10]]), "idx", "NNLM.forward", vocab_size=10)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'idx' parameter of NNLM.forward must hold token ids in [0, 10) (the vocabulary has 10 words). Got 10 instead.
+    """
+    import torch
+
+    if not isinstance(ids, torch.Tensor) or ids.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8,
+                                                                 torch.uint8):
+        what = f"a tensor of dtype {ids.dtype}" if isinstance(ids, torch.Tensor) else type(ids).__name__
+        raise TypeError(f"The {name!r} parameter of {owner} must be an integer tensor of token ids. Got {what} instead.")
+    if ids.numel() == 0:
+        return
+    if ignore_index is not None:
+        ids = ids[ids != ignore_index]
+        if ids.numel() == 0:
+            return
+    lo, hi = int(ids.min()), int(ids.max())
+    if lo < 0 or hi >= vocab_size:
+        allowed = f"[0, {vocab_size})" + ("" if ignore_index is None else f" or {ignore_index} (padding)")
+        raise ValueError(f"The {name!r} parameter of {owner} must hold token ids in {allowed} (the vocabulary has "
+                         f"{vocab_size} {unit}). Got {lo if lo < 0 else hi} instead.")
