@@ -254,7 +254,8 @@ class TrainingDivergedError(ValueError, ArithmeticError):
     """Raised when a training loop's loss or weights become nan or inf (the learning rate is too large)."""
 
 
-def check_divergence(value: float, what: str, *, step: str, lr_name: str, lr: float, owner: str) -> None:
+def check_divergence(value: float, what: str, *, step: str, lr_name: str, lr: float, owner: str,
+                     default: float | None = None) -> None:
     """Stop training with a message naming the learning rate when ``value`` is nan or inf.
 
     Parameters
@@ -267,6 +268,8 @@ def check_divergence(value: float, what: str, *, step: str, lr_name: str, lr: fl
         Where training is, e.g. ``"update 12 of 400"``.
     lr_name, lr, owner : str, float, str
         The learning-rate parameter, its value and its owner.
+    default : float, optional
+        The parameter's default, suggested when ``lr`` is above it (else ``lr / 10``).
 
     Examples
     --------
@@ -277,9 +280,11 @@ def check_divergence(value: float, what: str, *, step: str, lr_name: str, lr: fl
     """
     if math.isfinite(value):
         return
+    smaller = default if default is not None and default < lr else lr / 10
     raise TrainingDivergedError(
         f"Training diverged: {what} is {value!r} at {step}. The {lr_name!r} parameter of {owner} ({lr!r}) "
-        f"is probably too large: try a smaller one, e.g. {lr_name}={lr / 10:g}."
+        f"is probably too large: try a smaller one, e.g. {lr_name}={smaller:g}"
+        + (" (the default)." if smaller == default else ".")
     )
 
 

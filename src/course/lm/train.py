@@ -229,7 +229,11 @@ def evaluate(model: nn.Module, rows: Sequence[np.ndarray], *, batch_tokens: int 
         rows = rows[: int(np.searchsorted(cum, max_tokens)) + 1]
     nll = token_nll(model, rows, batch_tokens=batch_tokens, bptt=bptt)
     mean = float(nll.astype(np.float64).mean())
-    return LMScore(mean, len(nll), math.exp(mean))
+    try:
+        perplexity = math.exp(mean)
+    except OverflowError:  # mean > 709.78 nats: a diverged model
+        perplexity = math.inf
+    return LMScore(mean, len(nll), perplexity)
 
 
 def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequence[np.ndarray],
@@ -273,7 +277,7 @@ def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequen
         score = evaluate(model, valid_rows, max_tokens=cfg.eval_tokens)
         # nan weights give a nan validation loss, which never improves: without this the run
         # would end "early stopped" on the last finite weights without saying why.
-        check_finite_loss(score.nll, "the validation loss")
+        check_finite_loss(score.perplexity, f"the validation perplexity (mean loss {score.nll:.4g} nats)")
         history.eval_step.append(step)
         history.valid_loss.append(score.nll)
         if score.nll < history.best_valid_loss:
@@ -289,7 +293,7 @@ def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequen
         if not math.isfinite(value):
             bar.close()
             check_divergence(value, what, step=f"update {step} of {total}", lr_name="lr", lr=cfg.lr,
-                             owner="TrainConfig")
+                             owner="TrainConfig", default=TrainConfig.__dataclass_fields__["lr"].default)
 
     model.train()
     stop = False

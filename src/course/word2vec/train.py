@@ -521,7 +521,8 @@ class Word2Vec:
         """
         epoch, k = jobs[j]
         step = f"epoch {epoch + 1} of {self.config.epochs}, chunk {k + 1} of {n_chunks}"
-        kw = dict(step=step, lr_name="alpha", lr=self.config.alpha, owner=_OWNER)
+        kw = dict(step=step, lr_name="alpha", lr=self.config.alpha, owner=_OWNER,
+                  default=Word2VecConfig.__dataclass_fields__["alpha"].default)
         if self.compute_loss:
             check_divergence(loss, "the loss", **kw)
         if (j + 1) % self.DIVERGENCE_CHECK_CHUNKS == 0 or k == n_chunks - 1:
