@@ -289,7 +289,10 @@ def solve_analogy(kv, a: str, b: str, c: str, topn: int = 5, method: str = "3cos
     ids = [_index(kv, w) for w in (a, b, c)]
     _check_finite_vectors(vectors[:N], keys, owner)
     for i in ids:  # a query word beyond the first N rows still defines the query
-        _check_finite_vectors(vectors[i:i + 1], keys[i:i + 1], owner)
+        if not np.isfinite(vectors[i]).all():
+            bad = float(vectors[i][~np.isfinite(vectors[i])][0])
+            raise ValueError(f"The 'kv' parameter of {owner} must hold finite numbers. Got {bad!r} in row {i} "
+                             f"({keys[i]!r}) instead. Remove or retrain the non-finite rows.")
     normed = unit_rows(vectors.astype(np.float64))
     # Score the first N words; a query word beyond them still defines the query.
     scores = _analogy_scores(normed, *([i] for i in ids), method, epsilon)[0, :N]

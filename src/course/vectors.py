@@ -363,7 +363,7 @@ class KeyedVectors:
         finite = np.isfinite(vectors).all(axis=1)
         if not finite.all():
             i = int(np.flatnonzero(~finite)[0])
-            bad = vectors[i][~np.isfinite(vectors[i])][0]
+            bad = float(vectors[i][~np.isfinite(vectors[i])][0])
             raise ValueError(f"{name}, {where(i)}: the vector of {keys[i]!r} holds {bad!r}; word vectors must be "
                              "finite (a diverged training run writes nan).")
         return cls(keys, vectors)
