@@ -354,7 +354,7 @@ class KeyedVectors:
                                  "this looks like the text format. Pass binary=False.")
             read_rows = _read_binary_rows if binary else _read_text_rows
             keys, vectors, where = read_rows(f, name, V, D, n, encoding, errors, head)
-            if n == V:  # the whole file was read: nothing may follow the last row
+            if limit is None:  # the whole file was read: nothing may follow the last row
                 rest = f.read(_PEEK_BYTES).strip()
                 if rest:
                     row = f"line {V + 2}" if not binary else f"row {V + 1}"
