@@ -380,5 +380,5 @@ def test_empty_corpus_and_scoring_before_fit():
     lm = NGramLM(order=2).fit(TOY)
     with pytest.raises(ValueError, match="'temperature' parameter of NGramLM.sample"):
         lm.sample(temperature=0)
-    with pytest.raises(ValueError, match="'sentences' parameter of NGramLM.cross_entropy must not be empty"):
+    with pytest.raises(ValueError, match="'sentences' parameter of NGramLM.perplexity must not be empty"):
         lm.perplexity([])

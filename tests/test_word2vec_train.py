@@ -407,7 +407,7 @@ def test_train_cached_reuses_vectors(tmp_path, monkeypatch):
     ({"hs": True}, ValueError, r"one output layer at a time; got 'negative' and 'hs' .*set negative=0"),
     ({"hs": True, "softmax": True, "negative": 0}, ValueError, r"got 'hs' and 'softmax'"),
     ({"subsample_rule": "gensim"}, ValueError, r"The 'subsample_rule' parameter of Word2Vec must be one of"),
-    ({"ns_exponent": float("inf")}, ValueError, r"The 'ns_exponent' parameter of Word2Vec must be a finite float"),
+    ({"ns_exponent": float("inf")}, ValueError, r"The 'ns_exponent' parameter of Word2Vec must be a float in the range \(-inf, inf\). Got inf"),
 ])
 def test_parameter_errors(kwargs, error, message):
     with pytest.raises(error, match=message):
@@ -426,9 +426,10 @@ def test_fit_errors():
         Word2Vec(min_count=1, negative=3, progress=False).fit([["a", "b", "c"]])
     with pytest.raises(ValueError, match=r"The vocabulary has 1 word\(s\) with min_count=5"):
         Word2Vec(progress=False).fit([["a"] * 5 + ["b"]])
-    with pytest.raises(TypeError, match="must be a list of lists of str tokens"):
+    with pytest.raises(TypeError, match=r"'sentences' parameter of Word2Vec.fit must be a list of tokenized sentences.*"
+                                        r"Got a str \('a sentence as a string'\) at index 0"):
         Word2Vec(progress=False).fit(["a sentence as a string"])
     with pytest.raises(ValueError, match="The 'sentences' parameter of Word2Vec.fit must not be empty"):
         Word2Vec(progress=False).fit([])
-    with pytest.raises(TypeError, match="must be a list of lists of tokens. Got str"):
+    with pytest.raises(TypeError, match=r"'sentences' parameter of Word2Vec.fit .* Got a str \('text'\) instead"):
         Word2Vec(progress=False).fit("text")

@@ -14,9 +14,12 @@ ValueError: The 'negative' parameter of SkipGram must be an int in the range [0,
 
 from __future__ import annotations
 
+import math
 import numbers
-from collections.abc import Sized
+from collections.abc import Iterable, Sized
 from typing import Any
+
+import numpy as np
 
 __all__ = [
     "NotFittedError",
@@ -25,6 +28,13 @@ __all__ = [
     "check_choice",
     "check_nonempty",
     "check_is_fitted",
+    "check_finite",
+    "check_tokens",
+    "check_sentences",
+    "check_token_values",
+    "check_divergence",
+    "TrainingDivergedError",
+    "check_token_ids",
 ]
 
 
@@ -110,7 +120,11 @@ def check_float(
     low_closed: bool = True,
     high_closed: bool = True,
 ) -> float:
-    """Return ``value`` as a ``float`` if it is a real number in the range, else raise.
+    """Return ``value`` as a ``float`` if it is a finite real number in the range, else raise.
+
+    NaN and the infinities are never in range (the range is printed with open ends at
+    ``-inf`` and ``inf``): ``k=inf`` or ``temperature=inf`` would give nan or a silently
+    degenerate answer further on.
 
     Examples
     --------
@@ -118,6 +132,10 @@ def check_float(
     Traceback (most recent call last):
     ...
     ValueError: The 'k' parameter of AddK must be a float in the range (0, inf). Got 0.0 instead.
+    >>> check_float(float("inf"), "base", "NGramLM.cross_entropy", low=1.0, low_closed=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'base' parameter of NGramLM.cross_entropy must be a float in the range (1, inf). Got inf instead.
     """
     rng = _range_text(low, high, low_closed, high_closed)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -126,7 +144,7 @@ def check_float(
             f"Got {value!r} ({type(value).__name__}) instead."
         )
     value = float(value)
-    if value != value or not _in_range(value, low, high, low_closed, high_closed):
+    if not math.isfinite(value) or not _in_range(value, low, high, low_closed, high_closed):
         raise ValueError(
             f"The {name!r} parameter of {owner} must be a float in the range {rng}. Got {value!r} instead."
         )
@@ -178,3 +196,284 @@ def check_is_fitted(estimator: Any, attribute: str) -> None:
             f"This {type(estimator).__name__} instance is not fitted yet. "
             "Call 'fit' with appropriate arguments before using it."
         )
+
+
+# ---------------------------------------------------------------------------- finite numbers
+def check_finite(values: Any, name: str, owner: str, *, labels=None) -> Any:
+    """Raise ``ValueError`` naming the parameter (and the first bad row) if ``values`` holds nan or inf.
+
+    Parameters
+    ----------
+    values : float or array-like
+        A number, or an array (integer arrays are finite by construction and pass at once).
+    name, owner : str
+        As in :func:`check_int`.
+    labels : sequence of str, optional
+        What each row of a 2-D array stands for (the words of word vectors), named in the message.
+
+    Returns
+    -------
+    float or ndarray
+        ``values`` (a float, or the array as ``np.asarray`` gives it).
+
+    Examples
+    --------
+    >>> check_finite(np.array([[1.0, 2.0], [np.nan, 0.0]]), "vectors", "KeyedVectors", labels=["a", "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'vectors' parameter of KeyedVectors must hold finite numbers. Got nan in row 1 ('b') instead.
+    """
+    if isinstance(values, numbers.Real) and not isinstance(values, bool):
+        if not math.isfinite(values):
+            raise ValueError(f"The {name!r} parameter of {owner} must be finite. Got {values!r} instead.")
+        return values
+    arr = np.asarray(values)
+    if not np.issubdtype(arr.dtype, np.floating):
+        return arr
+    if arr.ndim == 0:
+        if not np.isfinite(arr):
+            raise ValueError(f"The {name!r} parameter of {owner} must be finite. Got {arr.item()!r} instead.")
+        return arr
+    # One pass, in blocks of rows so that a huge matrix needs no mask of its size: cheap next to
+    # anything done with the array.
+    rows = max(1, 2**22 // max(1, arr[0].size)) if len(arr) else 1
+    if all(np.isfinite(arr[i:i + rows]).all() for i in range(0, len(arr), rows)):
+        return arr
+    finite = np.isfinite(arr)
+    bad = tuple(int(i[0]) for i in np.nonzero(~finite))
+    value = arr[bad].item()
+    if arr.ndim == 2:
+        label = f" ({labels[bad[0]]!r})" if labels is not None else ""
+        where = f"in row {bad[0]}{label}"
+    else:
+        where = f"at index {bad if arr.ndim > 1 else bad[0]}"
+    raise ValueError(f"The {name!r} parameter of {owner} must hold finite numbers. Got {value!r} {where} instead.")
+
+
+class TrainingDivergedError(ValueError, ArithmeticError):
+    """Raised when a training loop's loss or weights become nan or inf (the learning rate is too large)."""
+
+
+def check_divergence(value: float, what: str, *, step: str, lr_name: str, lr: float, owner: str,
+                     default: float | None = None) -> None:
+    """Stop training with a message naming the learning rate when ``value`` is nan or inf.
+
+    Parameters
+    ----------
+    value : float
+        The loss (or a summary of the weights) just computed.
+    what : str
+        What ``value`` is, e.g. ``"the loss"`` or ``"the weights"``.
+    step : str
+        Where training is, e.g. ``"update 12 of 400"``.
+    lr_name, lr, owner : str, float, str
+        The learning-rate parameter, its value and its owner.
+    default : float, optional
+        The parameter's default, suggested when ``lr`` is above it (else ``lr / 10``).
+
+    Examples
+    --------
+    >>> check_divergence(float("nan"), "the loss", step="update 3 of 10", lr_name="lr", lr=50.0, owner="TrainConfig")
+    Traceback (most recent call last):
+    ...
+    course._validation.TrainingDivergedError: Training diverged: the loss is nan at update 3 of 10. The 'lr' parameter of TrainConfig (50.0) is probably too large: try a smaller one, e.g. lr=5.
+    """
+    if math.isfinite(value):
+        return
+    smaller = default if default is not None and default < lr else lr / 10
+    raise TrainingDivergedError(
+        f"Training diverged: {what} is {value!r} at {step}. The {lr_name!r} parameter of {owner} ({lr!r}) "
+        f"is probably too large: try a smaller one, e.g. {lr_name}={smaller:g}"
+        + (" (the default)." if smaller == default else ".")
+    )
+
+
+# ---------------------------------------------------------------------------- tokens and sentences
+_SENTENCES = "a list of tokenized sentences (each a list of str tokens)"
+
+
+def _preview(text) -> str:
+    return repr(text[:40]) + ("..." if len(text) > 40 else "")
+
+
+def check_tokens(tokens: Any, name: str, owner: str) -> list | tuple:
+    """Return one tokenized sentence (a list of non-empty str), refusing a bare str.
+
+    A str is itself a sequence of one-character strings, so code that expects tokens would
+    silently read ``"the cat"`` as seven tokens; this refuses it. Every token is checked
+    (use it for short inputs: a context, an n-gram, one sentence). Iterators are read once
+    into a list.
+
+    Examples
+    --------
+    >>> check_tokens(("the", "cat"), "context", "NGramLM.prob")
+    ('the', 'cat')
+    >>> check_tokens("the cat", "context", "NGramLM.prob")
+    Traceback (most recent call last):
+    ...
+    TypeError: The 'context' parameter of NGramLM.prob must be a sequence of str tokens. Got a str ('the cat') instead: tokenize it first (e.g. "the cat".split()), or wrap one word as [word].
+    >>> check_tokens(["the", ""], "context", "NGramLM.prob")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'context' parameter of NGramLM.prob must hold non-empty str tokens. Got '' at index 1 instead.
+    """
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must be a sequence of str tokens. Got a "
+            f"{type(tokens).__name__} ({_preview(tokens)}) instead: tokenize it first (e.g. \"the cat\".split()), "
+            "or wrap one word as [word]."
+        )
+    if tokens is None or not isinstance(tokens, Iterable) or isinstance(tokens, (dict, set, frozenset)):
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must be a sequence of str tokens. "
+            f"Got {tokens!r} ({type(tokens).__name__}) instead."
+        )
+    if not isinstance(tokens, (list, tuple)):
+        tokens = list(tokens)
+    for i, token in enumerate(tokens):
+        if not isinstance(token, str) or not token:
+            _raise_bad_token(token, name, owner, f" at index {i}")
+    return tokens
+
+
+def _raise_bad_token(token, name: str, owner: str, where: str) -> None:
+    error = ValueError if isinstance(token, str) else TypeError
+    kind = "" if isinstance(token, str) else f" ({type(token).__name__})"
+    raise error(f"The {name!r} parameter of {owner} must hold non-empty str tokens. Got {token!r}{kind}{where} instead.")
+
+
+def check_sentences(sentences: Any, name: str, owner: str, *, tokens: bool = False) -> list | tuple:
+    """Return ``sentences`` as a sequence of token sequences, refusing a bare str at either level.
+
+    Parameters
+    ----------
+    sentences : iterable of sequence of str
+        Tokenized sentences. A generator (or any other one-pass iterable) is read once into a
+        list, so code that needs ``len`` or a second pass gets a sequence; so is a sentence that
+        is an iterator.
+    name, owner : str
+        As in :func:`check_int`.
+    tokens : bool, default=False
+        Also check every token (a non-empty str). That is a pass over all tokens: callers that
+        count or look up the tokens anyway check the distinct ones instead
+        (:func:`check_token_values`).
+
+    Returns
+    -------
+    list or tuple
+        ``sentences`` itself when it already is a list or tuple of sequences, else a new list.
+
+    Examples
+    --------
+    >>> check_sentences((s.split() for s in ["a b", "c"]), "sentences", "NGramLM.fit")
+    [['a', 'b'], ['c']]
+    >>> check_sentences("the cat", "sentences", "NGramLM.perplexity")
+    Traceback (most recent call last):
+    ...
+    TypeError: The 'sentences' parameter of NGramLM.perplexity must be a list of tokenized sentences (each a list of str tokens). Got a str ('the cat') instead: tokenize the text first, e.g. [text.split()].
+    >>> check_sentences(["the", "cat"], "sentences", "NGramLM.perplexity")
+    Traceback (most recent call last):
+    ...
+    TypeError: The 'sentences' parameter of NGramLM.perplexity must be a list of tokenized sentences (each a list of str tokens). Got a str ('the') at index 0 instead: a sentence is a list of tokens, so tokenize it first (and wrap a single tokenized sentence as [tokens]).
+    """
+    if isinstance(sentences, (str, bytes)):
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must be {_SENTENCES}. Got a {type(sentences).__name__} "
+            f"({_preview(sentences)}) instead: tokenize the text first, e.g. [text.split()]."
+        )
+    if sentences is None or not isinstance(sentences, Iterable) or isinstance(sentences, (dict, set, frozenset)):
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must be {_SENTENCES}. "
+            f"Got {type(sentences).__name__} instead."
+        )
+    if not isinstance(sentences, (list, tuple)):
+        sentences = list(sentences)  # a generator, a map, an array of lists: read once
+    out = None
+    for i, sentence in enumerate(sentences):
+        if isinstance(sentence, (list, tuple)):
+            continue
+        if isinstance(sentence, (str, bytes)):
+            raise TypeError(
+                f"The {name!r} parameter of {owner} must be {_SENTENCES}. Got a {type(sentence).__name__} "
+                f"({_preview(sentence)}) at index {i} instead: a sentence is a list of tokens, so tokenize it "
+                "first (and wrap a single tokenized sentence as [tokens])."
+            )
+        if isinstance(sentence, np.ndarray) and sentence.ndim == 1:
+            continue
+        if sentence is None or not isinstance(sentence, Iterable) or isinstance(sentence, (dict, set, frozenset)):
+            raise TypeError(
+                f"The {name!r} parameter of {owner} must be {_SENTENCES}. Got {sentence!r} "
+                f"({type(sentence).__name__}) at index {i} instead."
+            )
+        if out is None:
+            out = list(sentences)
+        out[i] = list(sentence)  # an iterator: read once
+    sentences = sentences if out is None else out
+    if tokens:
+        _scan_tokens(sentences, name, owner)
+    return sentences
+
+
+def _scan_tokens(sentences, name: str, owner: str) -> None:
+    """Check every token (one pass); the message gives the position ``name[i][j]``."""
+    for i, sentence in enumerate(sentences):
+        for j, token in enumerate(sentence):
+            if not isinstance(token, str) or not token:
+                _raise_bad_token(token, name, owner, f" at {name}[{i}][{j}]")
+
+
+def check_token_values(values: Iterable, name: str, owner: str, sentences=None) -> None:
+    """Check the distinct tokens ``values`` (e.g. a Counter's keys) are non-empty str.
+
+    Cheap where the tokens are counted or looked up anyway: one test per distinct token, not
+    per occurrence. On failure the ``sentences`` (if given) are scanned to name the position.
+
+    Examples
+    --------
+    >>> check_token_values({"a": 2, None: 1}, "sentences", "Vocab.fit", [["a", None], ["a"]])
+    Traceback (most recent call last):
+    ...
+    TypeError: The 'sentences' parameter of Vocab.fit must hold non-empty str tokens. Got None (NoneType) at sentences[0][1] instead.
+    """
+    for token in values:
+        if isinstance(token, str) and token:
+            continue
+        if sentences is not None:
+            _scan_tokens(sentences, name, owner)
+        _raise_bad_token(token, name, owner, "")
+
+
+# ---------------------------------------------------------------------------- token ids
+def check_token_ids(ids: Any, name: str, owner: str, vocab_size: int, ignore_index: int | None = None,
+                    unit: str = "words") -> None:
+    """Raise naming the vocabulary size if an integer tensor holds ids outside ``[0, vocab_size)``.
+
+    One min/max pass (plus a mask when ``ignore_index`` marks padding): cheap next to a forward
+    pass, and it replaces torch's "index out of range in self" with a message that says which id
+    and which vocabulary.
+
+    Examples
+    --------
+    >>> import torch
+    >>> check_token_ids(torch.tensor([[0, 3, 10]]), "idx", "NNLM.forward", vocab_size=10)
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'idx' parameter of NNLM.forward must hold token ids in [0, 10) (the vocabulary has 10 words). Got 10 instead.
+    """
+    import torch
+
+    if not isinstance(ids, torch.Tensor) or ids.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8,
+                                                                 torch.uint8):
+        what = f"a tensor of dtype {ids.dtype}" if isinstance(ids, torch.Tensor) else type(ids).__name__
+        raise TypeError(f"The {name!r} parameter of {owner} must be an integer tensor of token ids. Got {what} instead.")
+    if ids.numel() == 0:
+        return
+    if ignore_index is not None:
+        ids = ids[ids != ignore_index]
+        if ids.numel() == 0:
+            return
+    lo, hi = int(ids.min()), int(ids.max())
+    if lo < 0 or hi >= vocab_size:
+        allowed = f"[0, {vocab_size})" + ("" if ignore_index is None else f" or {ignore_index} (padding)")
+        raise ValueError(f"The {name!r} parameter of {owner} must hold token ids in {allowed} (the vocabulary has "
+                         f"{vocab_size} {unit}). Got {lo if lo < 0 else hi} instead.")

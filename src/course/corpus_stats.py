@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ._validation import check_int, check_nonempty
+from ._validation import check_finite, check_int, check_nonempty
 
 __all__ = [
     "rank_frequency",
@@ -40,6 +40,7 @@ def rank_frequency(counts: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
     """
     freqs = np.sort(np.asarray(list(counts), dtype=np.float64))[::-1]
     check_nonempty(freqs, "counts", "rank_frequency")
+    check_finite(freqs, "counts", "rank_frequency")
     if freqs[-1] <= 0:
         raise ValueError("The 'counts' parameter of rank_frequency must hold positive counts. Got a count <= 0.")
     return np.arange(1, len(freqs) + 1, dtype=np.float64), freqs
@@ -76,6 +77,8 @@ def zipf_fit(counts: Iterable[int], min_rank: int = 1, max_rank: int | None = No
 def heaps_curve(tokens: Sequence[str], points: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """Vocabulary size after the first ``n`` tokens, at ``points`` log-spaced values of ``n``.
 
+    ``tokens`` is a sequence of words or of word ids (anything hashable; not a str).
+
     Returns
     -------
     n : ndarray of shape (points,)
@@ -83,6 +86,11 @@ def heaps_curve(tokens: Sequence[str], points: int = 50) -> tuple[np.ndarray, np
     v : ndarray of shape (points,)
         Distinct words among the first ``n`` tokens.
     """
+    if isinstance(tokens, (str, bytes)):  # it would count letters
+        raise TypeError(f"The 'tokens' parameter of heaps_curve must be a sequence of tokens (words or word ids). "
+                        f"Got a str ({tokens[:40]!r}) instead: tokenize it first, e.g. text.split().")
+    if not hasattr(tokens, "__len__"):
+        tokens = list(tokens)  # an iterator: read once
     check_nonempty(tokens, "tokens", "heaps_curve")
     points = check_int(points, "points", "heaps_curve", low=2)
     n = np.unique(np.geomspace(1, len(tokens), points).astype(np.int64))
@@ -141,6 +149,10 @@ def coverage_by_vocab_size(
     [(2, 0.0), (3, 0.5), (4, 0.5)]
     """
     check_nonempty(questions, "questions", "coverage_by_vocab_size")
+    for i, q in enumerate(questions):
+        if isinstance(q, (str, bytes)):  # its letters would be looked up as words
+            raise TypeError(f"The 'questions' parameter of coverage_by_vocab_size must hold sequences of words. "
+                            f"Got a str ({q[:40]!r}) at index {i} instead: wrap it as [{q[:40]!r}] or split it.")
     rank = {w: i for i, w in enumerate(index_to_key)}
     worst = np.array([max(rank.get(w, len(rank)) for w in q) for q in questions])
     out = []

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course._validation import check_choice, check_float, check_int
+from course._validation import check_choice, check_finite, check_float, check_int
 from course.utils import table
 from course.vectors import cosine_top, unit_rows
 
@@ -64,8 +64,12 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------- vocabulary access
-def _keys_and_vectors(kv, owner: str) -> tuple[list[str], np.ndarray]:
-    """``index_to_key`` (derived from ``key_to_index`` if absent) and ``vectors`` of any vectors object."""
+def _keys_and_vectors(kv, owner: str, rows: int | None = None) -> tuple[list[str], np.ndarray]:
+    """``index_to_key`` (derived from ``key_to_index`` if absent) and ``vectors`` of any vectors object.
+
+    The first ``rows`` vectors (all if None, none if 0) must be finite: one nan row would be the
+    nearest neighbour of every query (``argmax`` picks nan), a silently wrong answer.
+    """
     if not hasattr(kv, "key_to_index") or not hasattr(kv, "vectors"):
         raise TypeError(f"The 'kv' parameter of {owner} must have 'key_to_index' and 'vectors' attributes "
                         f"(course.vectors.KeyedVectors or gensim's KeyedVectors). Got {type(kv).__name__} instead.")
@@ -76,7 +80,17 @@ def _keys_and_vectors(kv, owner: str) -> tuple[list[str], np.ndarray]:
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
         raise ValueError(f"The 'kv' parameter of {owner} must hold one vector per word. Got "
                          f"{len(keys)} words and vectors of shape {vectors.shape} instead.")
+    if rows != 0:
+        _check_finite_vectors(vectors[:rows], keys, owner)
     return list(keys), vectors
+
+
+def _check_finite_vectors(vectors: np.ndarray, keys, owner: str) -> None:
+    try:
+        check_finite(vectors, "kv", owner, labels=keys)
+    except ValueError as exc:
+        raise ValueError(f"{exc} Remove or retrain the non-finite rows: they would be every query's "
+                         "nearest word.") from None
 
 
 def _lookup(keys: list[str], limit: int, case_insensitive: bool) -> dict[str, int]:
@@ -182,6 +196,12 @@ def analogy_scores(normed: np.ndarray, a, b, c, method: str = "3cosadd", epsilon
     >>> analogy_scores(normed, [0], [1], [2]).round(2).tolist()
     [[-0.4, 1.8, 1.2]]
     """
+    check_finite(normed, "normed", "analogy_scores")
+    check_choice(method, "method", "analogy_scores", ANALOGY_METHODS)
+    return _analogy_scores(normed, a, b, c, method, epsilon)
+
+
+def _analogy_scores(normed: np.ndarray, a, b, c, method: str, epsilon: float) -> np.ndarray:
     a, b, c = (np.atleast_1d(np.asarray(x, dtype=np.int64)) for x in (a, b, c))
     if method == "3cosadd":
         return (normed[b] - normed[a] + normed[c]) @ normed.T                # (Q, V)
@@ -220,11 +240,12 @@ def predict_analogies(normed: np.ndarray, a, b, c, batch_size: int = 512, method
     """
     batch_size = check_int(batch_size, "batch_size", "predict_analogies", low=1)
     method, epsilon = _check_method(method, epsilon, "predict_analogies")
+    check_finite(normed, "normed", "predict_analogies")
     a, b, c = (np.asarray(x, dtype=np.int64) for x in (a, b, c))
     out = np.empty(len(a), dtype=np.int64)
     for start in range(0, len(a), batch_size):
         sl = slice(start, start + batch_size)
-        sims = analogy_scores(normed, a[sl], b[sl], c[sl], method, epsilon)   # (n, V)
+        sims = _analogy_scores(normed, a[sl], b[sl], c[sl], method, epsilon)  # (n, V)
         rows = np.arange(len(sims))
         for ids in (a[sl], b[sl], c[sl]):
             sims[rows, ids] = -np.inf                                   # the query words never answer
@@ -261,14 +282,20 @@ def solve_analogy(kv, a: str, b: str, c: str, topn: int = 5, method: str = "3cos
     ['queen', 'apple']
     """
     owner = "solve_analogy"
-    keys, vectors = _keys_and_vectors(kv, owner)
+    keys, vectors = _keys_and_vectors(kv, owner, rows=0)
     topn = check_int(topn, "topn", owner, low=1)
     method, epsilon = _check_method(method, epsilon, owner)
     N = _restrict(restrict_vocab, len(keys), owner)
     ids = [_index(kv, w) for w in (a, b, c)]
+    _check_finite_vectors(vectors[:N], keys, owner)
+    for i in ids:  # a query word beyond the first N rows still defines the query
+        if not np.isfinite(vectors[i]).all():
+            bad = float(vectors[i][~np.isfinite(vectors[i])][0])
+            raise ValueError(f"The 'kv' parameter of {owner} must hold finite numbers. Got {bad!r} in row {i} "
+                             f"({keys[i]!r}) instead. Remove or retrain the non-finite rows.")
     normed = unit_rows(vectors.astype(np.float64))
     # Score the first N words; a query word beyond them still defines the query.
-    scores = analogy_scores(normed, *([i] for i in ids), method, epsilon)[0, :N]
+    scores = _analogy_scores(normed, *([i] for i in ids), method, epsilon)[0, :N]
     for i in ids:
         if i < N:
             scores[i] = -np.inf
@@ -419,7 +446,7 @@ def evaluate_analogies(kv, questions=None, restrict_vocab: int | None = 30000,
     AnalogyResult
     """
     owner = "evaluate_analogies"
-    keys, vectors = _keys_and_vectors(kv, owner)
+    keys, vectors = _keys_and_vectors(kv, owner, rows=0)
     method, epsilon = _check_method(method, epsilon, owner)
     if questions is None:
         from course.data import load_analogies
@@ -427,6 +454,7 @@ def evaluate_analogies(kv, questions=None, restrict_vocab: int | None = 30000,
         questions = load_analogies()
     questions = _check_questions(questions, owner)
     N = _restrict(restrict_vocab, len(keys), owner)
+    _check_finite_vectors(vectors[:N], keys, owner)  # the rows searched
     lookup = _lookup(keys, N, case_insensitive)
     norm = str.lower if case_insensitive else (lambda s: s)
 
@@ -500,7 +528,7 @@ def accuracy_by_frequency(kv, result: AnalogyResult, questions=None, edges: Sequ
     [('0-2', 0, 0, nan), ('2-4', 1, 1, 1.0)]
     """
     owner = "accuracy_by_frequency"
-    keys, _ = _keys_and_vectors(kv, owner)
+    keys, _ = _keys_and_vectors(kv, owner, rows=0)  # only the words are used
     if questions is None:
         from course.data import load_analogies
 
@@ -534,7 +562,7 @@ def rankdata(x) -> np.ndarray:
     >>> rankdata([10, 20, 20, 5]).tolist()
     [2.0, 3.5, 3.5, 1.0]
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = check_finite(np.asarray(x, dtype=np.float64), "x", "rankdata")  # nan has no rank
     order = np.argsort(x, kind="stable")
     sx = x[order]
     # Boundaries of runs of equal values; each run gets the mean of its positions.
@@ -558,6 +586,8 @@ def spearman(x, y) -> float:
     if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
         raise ValueError(f"spearman needs two 1-D sequences of the same length >= 2. "
                          f"Got shapes {x.shape} and {y.shape} instead.")
+    check_finite(x, "x", "spearman")
+    check_finite(y, "y", "spearman")
     rx, ry = rankdata(x) - (len(x) + 1) / 2, rankdata(y) - (len(y) + 1) / 2
     denom = np.sqrt((rx**2).sum() * (ry**2).sum())
     return float((rx * ry).sum() / denom) if denom > 0 else float("nan")
@@ -606,7 +636,7 @@ def evaluate_similarity(kv, pairs="wordsim353", restrict_vocab: int | None = Non
     SimilarityResult
     """
     owner = "evaluate_similarity"
-    keys, vectors = _keys_and_vectors(kv, owner)
+    keys, vectors = _keys_and_vectors(kv, owner, rows=0)
     name = "pairs"
     if isinstance(pairs, str):
         from course import data
@@ -623,7 +653,11 @@ def evaluate_similarity(kv, pairs="wordsim353", restrict_vocab: int | None = Non
                 or not isinstance(p[2], numbers.Real):
             raise ValueError(f"The 'pairs' parameter of {owner} must hold (str, str, float) triples. "
                              f"Got {p!r} at index {i} instead.")
+        if not np.isfinite(p[2]):
+            raise ValueError(f"The 'pairs' parameter of {owner} must hold finite human scores. "
+                             f"Got {p!r} at index {i} instead.")
     N = _restrict(restrict_vocab, len(keys), owner)
+    _check_finite_vectors(vectors[:N], keys, owner)
     lookup = _lookup(keys, N, case_insensitive)
     norm = str.lower if case_insensitive else (lambda s: s)
     rows = [(lookup.get(norm(w1)), lookup.get(norm(w2)), float(s)) for w1, w2, s in pairs]
@@ -738,13 +772,15 @@ def group_cosines(kv, groups: dict[str, Sequence[str]]) -> tuple[float, float]:
     (0.995, 0.099)
     """
     owner = "group_cosines"
-    _keys_and_vectors(kv, owner)
+    _keys_and_vectors(kv, owner, rows=0)
     if len(groups) < 2 or any(len(ws) == 0 for ws in groups.values()):
         raise ValueError(f"The 'groups' parameter of {owner} must map at least two group names to non-empty "
                          f"word lists. Got {len(groups)} group(s) instead.")
     words = [w for ws in groups.values() for w in ws]
     labels = np.array([g for g, ws in groups.items() for _ in ws])
-    X = unit_rows(np.asarray(kv.vectors)[[_index(kv, w) for w in words]].astype(np.float64))
+    rows = np.asarray(kv.vectors)[[_index(kv, w) for w in words]]
+    _check_finite_vectors(rows, words, owner)
+    X = unit_rows(rows.astype(np.float64))
     sims = X @ X.T
     same = labels[:, None] == labels[None, :]
     off_diag = ~np.eye(len(words), dtype=bool)
@@ -782,6 +818,7 @@ def pca(X, n_components: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if X.ndim != 2 or X.shape[0] < 2:
         raise ValueError(f"The 'X' parameter of pca must have shape (N, D) with N >= 2. "
                          f"Got shape {X.shape} instead.")
+    check_finite(X, "X", "pca")
     n_components = check_int(n_components, "n_components", "pca", low=1, high=min(X.shape))
     Xc = X - X.mean(axis=0)
     U, S, Vt = np.linalg.svd(Xc, full_matrices=False)

@@ -25,13 +25,16 @@ References
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
-from course._validation import check_int
+from course._validation import check_finite, check_int
 
-__all__ = ["KeyedVectors", "unit_rows", "cosine_top"]
+__all__ = ["KeyedVectors", "unit_rows", "cosine_top", "MAX_LOAD_BYTES"]
 
 _OWNER = "KeyedVectors"
 
@@ -152,6 +155,7 @@ class KeyedVectors:
         if vectors.ndim != 2 or vectors.shape[0] != len(index_to_key):
             raise ValueError(f"The 'vectors' parameter of {_OWNER} must have shape (V, D) with "
                              f"V = len(index_to_key) = {len(index_to_key)}. Got shape {vectors.shape} instead.")
+        check_finite(vectors, "vectors", _OWNER, labels=index_to_key)
         if counts is not None:
             counts = np.asarray(counts)
             if counts.shape != (len(index_to_key),) or not np.issubdtype(counts.dtype, np.integer):
@@ -213,6 +217,9 @@ class KeyedVectors:
         if vec.shape != (self.vector_size,):
             raise ValueError(f"A query vector for {_OWNER}.most_similar must have shape "
                              f"({self.vector_size},). Got shape {vec.shape} instead.")
+        if not np.isfinite(vec).all():
+            raise ValueError(f"A query vector for {_OWNER}.most_similar must hold finite numbers. "
+                             f"Got {vec[~np.isfinite(vec)][0]!r} instead.")
         return unit_rows(vec), []
 
     def most_similar(self, positive, negative=(), topn: int = 10, exclude: Iterable[str] = (),
@@ -250,6 +257,8 @@ class KeyedVectors:
                 vec, ids = self._query(item)
                 query += sign * vec
                 banned += ids
+        # The rows are finite at construction; this catches vectors changed in place since.
+        check_finite(self.vectors[:V], "vectors", _OWNER, labels=self.index_to_key)
         normed = self.get_normed_vectors()[:V]
         idx, scores = cosine_top(normed, query[None, :], topn, exclude=[[i for i in banned if i < V]])
         return [(self.index_to_key[i], float(s)) for i, s in zip(idx[0], scores[0]) if np.isfinite(s)]
@@ -267,7 +276,8 @@ class KeyedVectors:
         """Write the word2vec.c text (``binary=False``) or binary format.
 
         Text values use 9 significant digits, enough to read float32 back bit for bit.
-        Words must not contain whitespace (the format separates by spaces).
+        Words must not contain whitespace (the format separates by spaces). The file is written
+        to a temporary file next to ``path`` and renamed, so a failure never leaves a partial file.
         """
         if not isinstance(binary, bool):
             raise TypeError(f"The 'binary' parameter of {_OWNER}.save_word2vec_format must be a bool. "
@@ -278,7 +288,7 @@ class KeyedVectors:
                                  "word2vec format.")
         vectors = np.asarray(self.vectors, dtype=np.float32)
         V, D = vectors.shape
-        with open(path, "wb") as f:
+        with _atomic_writer(path) as f:
             f.write(f"{V} {D}\n".encode())
             if binary:
                 data = vectors.astype("<f4")
@@ -289,7 +299,8 @@ class KeyedVectors:
                     f.write((key + " " + " ".join(f"{x:.9g}" for x in row.tolist()) + "\n").encode("utf-8"))
 
     @classmethod
-    def load_word2vec_format(cls, path, binary: bool = False, limit: int | None = None) -> KeyedVectors:
+    def load_word2vec_format(cls, path, binary: bool = False, limit: int | None = None,
+                             encoding: str = "utf-8", errors: str = "strict") -> KeyedVectors:
         """Read the word2vec.c text or binary format (ours, word2vec.c's or gensim's files).
 
         Parameters
@@ -298,12 +309,22 @@ class KeyedVectors:
         binary : bool, default=False
         limit : int, optional
             Read only the first ``limit`` words (the most frequent, in word2vec.c's files).
+        encoding : str, default="utf-8"
+            The encoding of the words (gensim's parameter).
+        errors : str, default="strict"
+            What to do with bytes that are not valid in ``encoding``: ``"strict"`` raises naming
+            the line, ``"replace"`` or ``"ignore"`` read on (as in :meth:`bytes.decode`; gensim's
+            parameter too).
 
         Raises
         ------
         ValueError
-            The header is not ``"V D"``, a row does not hold ``D`` numbers, a word repeats, or
-            the file ends before ``V`` rows.
+            The header is not ``"V D"``; the header asks for more memory than
+            :data:`MAX_LOAD_BYTES`, or for more rows than the file can hold; a row does not hold
+            ``D`` numbers or holds nan or inf; a word repeats; the file holds fewer or more rows
+            than the header says; the bytes do not decode; the file is in the other format
+            (binary read as text, or text read as binary). Every message names the file and the
+            line (text) or row (binary).
         """
         owner = f"{_OWNER}.load_word2vec_format"
         if not isinstance(binary, bool):
@@ -311,9 +332,11 @@ class KeyedVectors:
                             f"Got {binary!r} ({type(binary).__name__}) instead.")
         if limit is not None:
             limit = check_int(limit, "limit", owner, low=1)
+        _check_codec(encoding, errors, owner)
         name = os.fspath(path)
+        size = os.path.getsize(path)
         with open(path, "rb") as f:
-            header = f.readline()
+            header = f.readline(_MAX_HEADER_BYTES)
             try:
                 V, D = (int(x) for x in header.split())
                 if V < 0 or D < 1:
@@ -322,35 +345,165 @@ class KeyedVectors:
                 raise ValueError(f"{name}: the first line must be the header 'V D' (two positive ints). "
                                  f"Got {header[:60]!r} instead.") from None
             n = V if limit is None else min(V, limit)
-            keys: list[str] = []
-            vectors = np.empty((n, D), dtype=np.float32)
-            if binary:
-                for i in range(n):
-                    keys.append(_read_binary_word(f, name, i, V))
-                    raw = f.read(4 * D)
-                    if len(raw) < 4 * D:
-                        raise ValueError(f"{name}: truncated binary file: row {i + 1} of {V} ('{keys[-1]}') "
-                                         f"has {len(raw)} of its {4 * D} bytes.")
-                    vectors[i] = np.frombuffer(raw, dtype="<f4")
-            else:
-                for i in range(n):
-                    line = f.readline()
-                    if not line:
-                        raise ValueError(f"{name}: the header says {V} rows but the file ends after {i}.")
-                    parts = line.decode("utf-8").rstrip().split(" ")
-                    if len(parts) != D + 1:
-                        raise ValueError(f"{name}, line {i + 2}: expected a word and {D} numbers (the header "
-                                         f"says D = {D}). Got {len(parts) - 1} numbers instead.")
-                    keys.append(parts[0])
-                    try:
-                        vectors[i] = [float(x) for x in parts[1:]]
-                    except ValueError:
-                        raise ValueError(f"{name}, line {i + 2}: a value of '{parts[0]}' is not a number.") from None
-        if len(set(keys)) != len(keys):
-            seen = set()
-            dup = next(k for k in keys if k in seen or seen.add(k))
-            raise ValueError(f"{name}: the word {dup!r} appears twice.")
+            _check_allocation(name, V, D, n, size - len(header), binary)
+            start = f.tell()
+            head = f.read(min(_PEEK_BYTES + 8 * D, max(size - start, 0)))
+            f.seek(start)
+            if binary and n and _is_text_row(head.split(b"\n", 1)[0], D):
+                raise ValueError(f"{name}: binary=True, but line 2 is a text row (a word and {D} decimal numbers): "
+                                 "this looks like the text format. Pass binary=False.")
+            read_rows = _read_binary_rows if binary else _read_text_rows
+            keys, vectors, where = read_rows(f, name, V, D, n, encoding, errors, head)
+            if limit is None:  # the whole file was read: nothing may follow the last row
+                rest = f.read(_PEEK_BYTES).strip()
+                if rest:
+                    row = f"line {V + 2}" if not binary else f"row {V + 1}"
+                    raise ValueError(f"{name}: the header says {V} rows but the file holds more: {row} "
+                                     f"starts {rest[:40]!r}. Fix the header or pass limit={V} to read the first {V}.")
+        finite = np.isfinite(vectors).all(axis=1)
+        if not finite.all():
+            i = int(np.flatnonzero(~finite)[0])
+            bad = float(vectors[i][~np.isfinite(vectors[i])][0])
+            raise ValueError(f"{name}, {where(i)}: the vector of {keys[i]!r} holds {bad!r}; word vectors must be "
+                             "finite (a diverged training run writes nan).")
         return cls(keys, vectors)
+
+
+#: The most memory :meth:`KeyedVectors.load_word2vec_format` allocates for the vectors (float32);
+#: a header asking for more is refused before allocating (pass ``limit`` to read the first rows).
+MAX_LOAD_BYTES = 8 * 2**30
+#: Above this many bytes of vectors, the header's row count is also checked against the file size.
+_SIZE_CHECK_BYTES = 2**24
+_MAX_HEADER_BYTES = 1024
+_MAX_WORD_BYTES = 10_000
+_PEEK_BYTES = 4096
+# The bytes a text row's numbers are written with (digits, signs, exponents, nan, inf, spaces).
+_NUMBER_BYTES = frozenset(b"0123456789+-.eEnaNAifinityINFITY \t\r\n")
+
+
+def _check_codec(encoding, errors, owner: str) -> None:
+    import codecs
+
+    for value, name, lookup in ((encoding, "encoding", codecs.lookup), (errors, "errors", codecs.lookup_error)):
+        try:
+            if not isinstance(value, str):
+                raise LookupError
+            lookup(value)
+        except LookupError:
+            allowed = "a codec name such as 'utf-8' or 'latin-1'" if name == "encoding" else \
+                "an error handler such as 'strict', 'replace' or 'ignore'"
+            raise ValueError(f"The {name!r} parameter of {owner} must be {allowed}. Got {value!r} instead.") from None
+
+
+def _check_allocation(name: str, V: int, D: int, n: int, body: int, binary: bool) -> None:
+    """Refuse a header whose rows could not fit in memory or in the file, before allocating."""
+    need = 4 * n * D
+    if need > MAX_LOAD_BYTES:
+        raise ValueError(f"{name}: the header asks for {n:,} x {D:,} float32 values ({need / 2**30:,.1f} GiB), "
+                         f"more than this reader allocates ({MAX_LOAD_BYTES / 2**30:.0f} GiB). Pass 'limit' to read "
+                         "only the first rows, or check the header.")
+    # The shortest possible row: a one-byte word, a space, D values (binary: 4 bytes each; text:
+    # one digit and a space each, the last one a newline).
+    shortest = 4 * D + 2 if binary else 2 * D + 2
+    if need > _SIZE_CHECK_BYTES and n * shortest > body + 1:
+        raise ValueError(f"{name}: the header says {V:,} rows of {D:,} values, but the {body:,} bytes after it hold "
+                         f"at most {(body + 1) // shortest:,} such rows: the header is wrong or the file is truncated.")
+
+
+def _is_text_row(line: bytes, D: int) -> bool:
+    """Whether ``line`` reads as a text-format row: a word and ``D`` decimal numbers."""
+    parts = line.decode("latin-1").rstrip().split(" ")
+    if len(parts) != D + 1:
+        return False
+    try:
+        [float(x) for x in parts[1:]]
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_binary(head: bytes, D: int) -> bool:
+    """Whether the start of the rows reads as a binary row: a word, a space and ``4 D`` raw bytes."""
+    space = head.find(b" ")
+    values = head[space + 1: space + 1 + 4 * D] if space >= 0 else b""
+    return len(values) == 4 * D and not set(values) <= _NUMBER_BYTES
+
+
+def _read_text_rows(f, name, V, D, n, encoding, errors, head):
+    keys: list[str] = []
+    vectors = np.empty((n, D), dtype=np.float32)
+    seen: dict[str, int] = {}
+
+    def wrong_format() -> None:
+        if _looks_binary(head, D):
+            raise ValueError(f"{name}: binary=False, but the bytes after the header are not text rows (line 2 "
+                             "holds raw bytes, not decimal numbers): this looks like the binary format. "
+                             "Pass binary=True.")
+
+    for i in range(n):
+        lineno = i + 2
+        line = f.readline()
+        if not line:
+            raise ValueError(f"{name}: the header says {V} rows but the file ends after {i}.")
+        try:
+            parts = line.decode(encoding, errors).rstrip().split(" ")
+        except UnicodeDecodeError as exc:
+            if i == 0:
+                wrong_format()
+            raise ValueError(f"{name}, line {lineno}: the bytes are not valid {encoding} ({exc.reason} at byte "
+                             f"{exc.start} of the line). Pass the file's 'encoding', or errors='replace' or "
+                             "'ignore' to read it anyway.") from None
+        if len(parts) != D + 1:
+            if i == 0:
+                wrong_format()
+            raise ValueError(f"{name}, line {lineno}: expected a word and {D} numbers (the header "
+                             f"says D = {D}). Got {len(parts) - 1} numbers instead.")
+        word = parts[0]
+        if not word:
+            raise ValueError(f"{name}, line {lineno}: the row starts with a space, so it has no word.")
+        if word in seen:
+            raise ValueError(f"{name}: the word {word!r} appears twice, on lines {seen[word]} and {lineno}.")
+        seen[word] = lineno
+        keys.append(word)
+        try:
+            vectors[i] = [float(x) for x in parts[1:]]
+        except ValueError:
+            if i == 0:
+                wrong_format()
+            raise ValueError(f"{name}, line {lineno}: a value of {word!r} is not a number.") from None
+    return keys, vectors, lambda i: f"line {i + 2}"
+
+
+def _read_binary_rows(f, name, V, D, n, encoding, errors, head):
+    keys: list[str] = []
+    vectors = np.empty((n, D), dtype=np.float32)
+    seen: dict[str, int] = {}
+    for i in range(n):
+        word = _read_binary_word(f, name, i, V, encoding, errors)
+        if word in seen:
+            raise ValueError(f"{name}: the word {word!r} appears twice, in rows {seen[word]} and {i + 1}.")
+        seen[word] = i + 1
+        keys.append(word)
+        raw = f.read(4 * D)
+        if len(raw) < 4 * D:
+            raise ValueError(f"{name}: truncated binary file: row {i + 1} of {V} ('{word}') "
+                             f"has {len(raw)} of its {4 * D} bytes.")
+        vectors[i] = np.frombuffer(raw, dtype="<f4")
+    return keys, vectors, lambda i: f"row {i + 1}"
+
+
+@contextmanager
+def _atomic_writer(path):
+    """A binary file object on a temporary file that replaces ``path`` only once fully written."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _as_items(x) -> list:
@@ -362,7 +515,7 @@ def _as_items(x) -> list:
     return list(x)
 
 
-def _read_binary_word(f, name: str, i: int, V: int) -> str:
+def _read_binary_word(f, name: str, i: int, V: int, encoding: str = "utf-8", errors: str = "strict") -> str:
     """Read bytes up to the space that ends a word (skipping word2vec.c's newline before it)."""
     chars = bytearray()
     while True:
@@ -375,9 +528,15 @@ def _read_binary_word(f, name: str, i: int, V: int) -> str:
         if ch == b"\n" and not chars:
             continue
         chars += ch
+        if len(chars) > _MAX_WORD_BYTES:
+            raise ValueError(f"{name}: row {i + 1} has no space within {_MAX_WORD_BYTES:,} bytes, so no word ends "
+                             "there (is this really the binary format?).")
     try:
-        return chars.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"{name}: row {i + 1} does not start with a UTF-8 word "
-                         f"(is this really the binary format?).") from None
-
+        word = chars.decode(encoding, errors)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name}: the word of row {i + 1} is not valid {encoding} ({exc.reason} at byte "
+                         f"{exc.start} of the word; is this really the binary format?). Pass the file's "
+                         "'encoding', or errors='replace' or 'ignore' to read it anyway.") from None
+    if not word:
+        raise ValueError(f"{name}: row {i + 1} has an empty word.")
+    return word

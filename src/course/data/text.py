@@ -51,12 +51,26 @@ MAX_SENTENCE_WORDS = 120
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
+def _check_text(text, name: str, owner: str) -> str:
+    """``text`` if it is a str; a clear error for bytes, None, or a list (already tokenized?)."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray)):
+        hint = ": decode it first, e.g. text.decode('utf-8')"
+    elif isinstance(text, (list, tuple)):
+        hint = f": {owner} takes one text (call it on each, e.g. [{owner}(t) for t in texts])"
+    else:
+        hint = ""
+    raise TypeError(f"The {name!r} parameter of {owner} must be a str. Got {type(text).__name__}{hint} instead.")
+
+
 def normalize(text: str) -> str:
     """NFKD-normalise, drop combining marks, map curly apostrophes to ``'`` and lower-case.
 
     >>> normalize("Ærø Ångström’s")
     "ærø angstrom's"
     """
+    _check_text(text, "text", "normalize")
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -82,7 +96,7 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("O'er the hills, 'tis 1,000 miles!")
     ["o'er", 'the', 'hills', 'tis', '1', '000', 'miles']
     """
-    return _TOKEN_RE.findall(normalize(text))
+    return _TOKEN_RE.findall(normalize(_check_text(text, "text", "tokenize")))
 
 
 # Abbreviations after which a full stop does not end a sentence (compared lower-case, without
@@ -148,7 +162,7 @@ def split_sentences(text: str) -> list[str]:
     >>> split_sentences('He said "Stop!" Then, e.g. at 5 p.m., he left. (It rained.) Done')
     ['He said "Stop!"', 'Then, e.g. at 5 p.m., he left.', '(It rained.)', 'Done']
     """
-    text = _SPACE_RE.sub(" ", text).strip()
+    text = _SPACE_RE.sub(" ", _check_text(text, "text", "split_sentences")).strip()
     if not text:
         return []
     sentences: list[str] = []
@@ -191,8 +205,14 @@ def format_document(paragraphs, presplit: bool = False) -> str:
     Two!
     Three
     """
+    if isinstance(paragraphs, (str, bytes)):  # iterating it would give one paragraph per character
+        raise TypeError("The 'paragraphs' parameter of format_document must be an iterable of str (one per "
+                        f"paragraph). Got a str ({paragraphs[:40]!r}) instead: wrap a single paragraph as [text].")
     lines: list[str] = []
-    for paragraph in paragraphs:
+    for i, paragraph in enumerate(paragraphs):
+        if not isinstance(paragraph, str):
+            raise TypeError(f"The 'paragraphs' parameter of format_document must hold str. Got "
+                            f"{type(paragraph).__name__} at index {i} instead.")
         if presplit:
             sentences = _cut_long(_SPACE_RE.sub(" ", paragraph).strip())
         else:

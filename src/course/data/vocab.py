@@ -18,11 +18,20 @@ always gives the same ids.
 from __future__ import annotations
 
 import json
+import numbers
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .._validation import check_is_fitted, check_int
+from .._validation import (
+    _raise_bad_token,
+    check_is_fitted,
+    check_int,
+    check_sentences,
+    check_token_values,
+    check_tokens,
+)
 
 __all__ = ["Vocab"]
 
@@ -69,11 +78,12 @@ class Vocab:
         check_int(self.min_count, "min_count", owner, low=1)
         if self.max_size is not None:
             check_int(self.max_size, "max_size", owner, low=1)
-        if self.unk is not None and not isinstance(self.unk, str):
-            raise TypeError(f"The 'unk' parameter of {owner} must be a str or None. Got {self.unk!r} instead.")
-        if isinstance(self.specials, str) or not all(isinstance(s, str) for s in self.specials):
+        if self.unk is not None and (not isinstance(self.unk, str) or not self.unk):
+            raise TypeError(f"The 'unk' parameter of {owner} must be a non-empty str or None. Got {self.unk!r} instead.")
+        if isinstance(self.specials, str) or not isinstance(self.specials, Iterable) \
+                or not all(isinstance(s, str) and s for s in self.specials):
             raise TypeError(
-                f"The 'specials' parameter of {owner} must be a sequence of str. Got {self.specials!r} instead."
+                f"The 'specials' parameter of {owner} must be a sequence of non-empty str. Got {self.specials!r} instead."
             )
         reserved = list(self.specials) + ([self.unk] if self.unk is not None else [])
         if len(set(reserved)) != len(reserved):
@@ -91,14 +101,15 @@ class Vocab:
             ``self``, fitted.
         """
         self._validate()
+        sentences = check_sentences(sentences, "sentences", "Vocab.fit")
         counts: Counter[str] = Counter()
-        for sentence in sentences:
-            if isinstance(sentence, str):
-                raise TypeError(
-                    "The 'sentences' parameter of Vocab.fit must be an iterable of token lists. "
-                    f"Got a str ({sentence[:30]!r}) as a sentence instead; tokenize it first."
-                )
-            counts.update(sentence)
+        try:
+            for sentence in sentences:
+                counts.update(sentence)
+        except TypeError:  # an unhashable token (a list inside a sentence): say where
+            check_sentences(sentences, "sentences", "Vocab.fit", tokens=True)
+            raise
+        check_token_values(counts, "sentences", "Vocab.fit", sentences)  # per distinct token: cheap
         reserved = list(self.specials) + ([self.unk] if self.unk is not None else [])
         kept = sorted(
             ((w, c) for w, c in counts.items() if c >= self.min_count and w not in reserved),
@@ -127,6 +138,8 @@ class Vocab:
     def index(self, word: str) -> int:
         """The id of ``word`` (``unk``'s id if unknown and ``unk`` is set, else ``KeyError``)."""
         check_is_fitted(self, "key_to_index")
+        if not isinstance(word, str) or not word:
+            _raise_bad_token(word, "word", "Vocab.index", "")
         try:
             return self.key_to_index[word]
         except KeyError:
@@ -135,19 +148,47 @@ class Vocab:
             return self.key_to_index[self.unk]
 
     def encode(self, tokens: Iterable[str]) -> list[int]:
-        """Ids of ``tokens``."""
+        """Ids of ``tokens`` (a sequence of str: a bare str is refused, it would be read letter by letter).
+
+        Examples
+        --------
+        >>> v = Vocab().fit([["a", "b"]])
+        >>> v.encode(["b", "zebra"])
+        [2, 0]
+        >>> v.encode("ab")
+        Traceback (most recent call last):
+        ...
+        TypeError: The 'tokens' parameter of Vocab.encode must be a sequence of str tokens. Got a str ('ab') instead: tokenize it first (e.g. "the cat".split()), or wrap one word as [word].
+        """
         check_is_fitted(self, "key_to_index")
+        if not isinstance(tokens, (list, tuple)):
+            tokens = check_tokens(tokens, "tokens", "Vocab.encode")
         table = self.key_to_index
-        if self.unk is None:
-            return [self.index(t) if t not in table else table[t] for t in tokens]
-        unk_id = table[self.unk]
-        return [table.get(t, unk_id) for t in tokens]
+        try:
+            ids = [table.get(t, -1) for t in tokens]
+        except TypeError:  # an unhashable token
+            check_tokens(tokens, "tokens", "Vocab.encode")
+            raise
+        if -1 in ids:  # unknown tokens; the known ones are valid (the keys are non-empty str)
+            unk_id = None if self.unk is None else table[self.unk]
+            for i, (token, k) in enumerate(zip(tokens, ids)):
+                if k < 0:
+                    if not isinstance(token, str) or not token:
+                        _raise_bad_token(token, "tokens", "Vocab.encode", f" at index {i}")
+                    if unk_id is None:
+                        raise KeyError(f"Word {token!r} is not in the vocabulary (and unk is None)")
+                    ids[i] = unk_id
+        return ids
 
     def decode(self, ids: Iterable[int]) -> list[str]:
         """Words of ``ids``; an id outside ``[0, len)`` raises ``IndexError``."""
         check_is_fitted(self, "index_to_key")
+        if isinstance(ids, (str, bytes)):
+            raise TypeError(f"The 'ids' parameter of Vocab.decode must be a sequence of int. Got a str ({ids[:40]!r}) instead.")
         out = []
         for i in ids:
+            if isinstance(i, bool) or not isinstance(i, numbers.Integral):
+                raise TypeError(f"The 'ids' parameter of Vocab.decode must hold ints. Got {i!r} ({type(i).__name__}) instead.")
             i = int(i)
             if not 0 <= i < len(self.index_to_key):
                 raise IndexError(f"Id {i} is out of range for a vocabulary of {len(self.index_to_key)} words")
@@ -170,12 +211,62 @@ class Vocab:
 
     @classmethod
     def load(cls, path: str | Path) -> Vocab:
-        """Read a vocabulary written by :meth:`save`."""
-        payload = json.loads(Path(path).read_text(encoding="utf-8"))
-        params = payload["params"]
+        """Read a vocabulary written by :meth:`save`.
+
+        Raises
+        ------
+        ValueError
+            Naming the file: not UTF-8, not JSON, a key missing, a value of the wrong type, words
+            that repeat, counts and words of different lengths, or specials that are not the
+            first words.
+        """
+        name = os.fspath(path)
+
+        def bad(what: str) -> ValueError:
+            return ValueError(f"{name}: not a vocabulary written by Vocab.save: {what}.")
+
+        try:
+            payload = json.loads(Path(path).read_bytes().decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise bad(f"the bytes are not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        except json.JSONDecodeError as exc:
+            raise bad(f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})") from None
+        keys = ("params", "index_to_key", "counts", "n_tokens")
+        if not isinstance(payload, dict):
+            raise bad(f"the JSON must be an object with keys {', '.join(map(repr, keys))}; got {type(payload).__name__}")
+        missing = [k for k in keys if k not in payload]
+        if missing:
+            raise bad(f"missing key(s) {', '.join(map(repr, missing))}")
+        params, words, counts, n_tokens = (payload[k] for k in keys)
+        names = ("min_count", "max_size", "unk", "specials")
+        if not isinstance(params, dict) or any(k not in params for k in names):
+            raise bad(f"'params' must be an object with keys {', '.join(map(repr, names))}; got {params!r}")
+        if not isinstance(params["specials"], list):
+            raise bad(f"'params' 'specials' must be a list of str; got {params['specials']!r}")
         vocab = cls(params["min_count"], params["max_size"], params["unk"], tuple(params["specials"]))
-        vocab.index_to_key = list(payload["index_to_key"])
-        vocab.key_to_index = {w: i for i, w in enumerate(vocab.index_to_key)}
-        vocab.counts_ = dict(zip(vocab.index_to_key, payload["counts"]))
-        vocab.n_tokens_ = payload["n_tokens"]
+        try:
+            vocab._validate()
+        except (TypeError, ValueError) as exc:
+            raise bad(f"its 'params' are invalid: {exc}") from None
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise bad("'index_to_key' must be a list of non-empty str")
+        if not isinstance(counts, list) or not all(isinstance(c, int) and not isinstance(c, bool) and c >= 0
+                                                   for c in counts):
+            raise bad("'counts' must be a list of non-negative ints")
+        if len(counts) != len(words):
+            raise bad(f"'counts' has {len(counts)} entries but 'index_to_key' has {len(words)} words")
+        if isinstance(n_tokens, bool) or not isinstance(n_tokens, int) or n_tokens < 0:
+            raise bad(f"'n_tokens' must be a non-negative int; got {n_tokens!r}")
+        index = {}
+        for i, w in enumerate(words):
+            if w in index:
+                raise bad(f"the word {w!r} appears twice in 'index_to_key' (at {index[w]} and {i})")
+            index[w] = i
+        reserved = list(vocab.specials) + ([vocab.unk] if vocab.unk is not None else [])
+        if words[: len(reserved)] != reserved:
+            raise bad(f"'index_to_key' must start with the specials and unk {reserved!r}; got {words[: len(reserved)]!r}")
+        vocab.index_to_key = words
+        vocab.key_to_index = index
+        vocab.counts_ = dict(zip(words, counts))
+        vocab.n_tokens_ = n_tokens
         return vocab

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from .._validation import check_sentences, check_token_values
 from ..lm.batching import group_by_length
 from .bilm import IGNORE
 from .chars import BOS_TOKEN, EOS_TOKEN, PAD, CharEncoder
@@ -69,19 +70,26 @@ class BiLMCorpus:
             raise ValueError(f"The vocabulary has no {eos!r} token; fit it with specials=({eos!r},).")
         if getattr(vocab, "unk", None) is None:
             raise ValueError("The biLM's vocabulary needs an unk token (Vocab(unk='<unk>')): it predicts every word.")
+        owner = "BiLMCorpus"
+        sentences = check_sentences(sentences, "sentences", owner)
         type_index = {BOS_TOKEN: 0, EOS_TOKEN: 1}
         rows = []
-        for sentence in sentences:
-            if len(sentence) == 0:
-                continue
-            ids = [0]
-            for token in sentence:
-                i = type_index.get(token)
-                if i is None:
-                    i = type_index[token] = len(type_index)
-                ids.append(i)
-            ids.append(1)
-            rows.append(np.asarray(ids, dtype=np.int64))
+        try:
+            for sentence in sentences:
+                if len(sentence) == 0:
+                    continue
+                ids = [0]
+                for token in sentence:
+                    i = type_index.get(token)
+                    if i is None:
+                        i = type_index[token] = len(type_index)
+                    ids.append(i)
+                ids.append(1)
+                rows.append(np.asarray(ids, dtype=np.int64))
+        except TypeError:  # an unhashable token: say where
+            check_sentences(sentences, "sentences", owner, tokens=True)
+            raise
+        check_token_values(type_index, "sentences", owner, sentences)  # per distinct token: cheap
         self.types = list(type_index)
         self.rows = rows
         self.char_encoder = char_encoder

@@ -42,7 +42,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_float, check_int
+from .._validation import check_float, check_int, check_token_ids
 from .chars import N_CHARS, PAD
 from .sampled_softmax import sampled_softmax_loss
 from .token_encoder import CharCNNEncoder
@@ -222,6 +222,7 @@ class BiLM(nn.Module):
             ``backward_states[j][:, k]`` has seen tokens ``k .. length - 1`` (already flipped
             back to the sentence's order).
         """
+        check_token_ids(chars, "chars", "BiLM", self.config.n_chars, unit="characters")
         if lengths is None:
             lengths = self.lengths_of(chars)
         x = self.token_norm(self.token_encoder(chars))  # (B, T, d): layer 0
@@ -264,6 +265,7 @@ class BiLM(nn.Module):
             Sums over predicted positions, in nats.
         forward_count, backward_count : int
         """
+        check_token_ids(targets, "targets", "BiLM.nll", self.config.n_words, ignore_index=IGNORE)
         logits = self.direction_logits(chars, self._lengths_from_targets(targets))
         return self._cross_entropies(*logits, targets, reduction="sum")
 
@@ -280,6 +282,7 @@ class BiLM(nn.Module):
         """
         if targets is None:
             return torch.stack(self.direction_logits(idx)), None
+        check_token_ids(targets, "targets", "BiLM.forward", self.config.n_words, ignore_index=IGNORE)
         lengths = self._lengths_from_targets(targets)
         if self.training and self.config.n_samples > 0:
             _, fwd, bwd = self.layers(idx, lengths)

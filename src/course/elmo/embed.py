@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from .._validation import check_int
+from .._validation import check_int, check_sentences
 from .bilm import BiLM
 from .chars import CharEncoder
 
@@ -73,6 +73,9 @@ def embed_sentences(model: BiLM, sentences: Sequence[Sequence[str]], *, batch_to
         One array per sentence, in the order given.
     """
     check_int(batch_tokens, "batch_tokens", "embed_sentences", low=1)
+    # Every token is checked (a str would be spelled as one-letter words, '' as an empty word):
+    # one test per token, nothing next to the biLM's forward pass.
+    sentences = check_sentences(sentences, "sentences", "embed_sentences", tokens=True)
     encoder = CharEncoder(model.config.max_word_length)
     was_training = model.training
     model.eval()

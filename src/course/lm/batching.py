@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import torch
 
-from .._validation import check_int
+from .._validation import check_int, check_sentences
 
 __all__ = ["IGNORE_INDEX", "encode_rows", "count_targets", "pad_rows", "group_by_length", "group_rows", "make_batches",
            "chunks"]
@@ -52,10 +52,15 @@ def encode_rows(sentences: Iterable[Sequence[str]], vocab, eos: str = "</s>") ->
     """
     if eos not in vocab.key_to_index:
         raise ValueError(f"The vocabulary has no {eos!r} token; fit it with specials=({eos!r},).")
+    sentences = check_sentences(sentences, "sentences", "encode_rows")  # a str would be read letter by letter
     eos_id = vocab.key_to_index[eos]
     rows = []
-    for sentence in sentences:
-        rows.append(np.array([eos_id, *vocab.encode(sentence), eos_id], dtype=np.int64))
+    for i, sentence in enumerate(sentences):
+        try:
+            ids = vocab.encode(sentence)  # checks the unknown tokens (the known ones are valid)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{exc} (in sentence {i} of the 'sentences' parameter of encode_rows)") from None
+        rows.append(np.array([eos_id, *ids, eos_id], dtype=np.int64))
     return rows
 
 

@@ -89,7 +89,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_float, check_int, check_is_fitted, check_nonempty
+from .._validation import (
+    _raise_bad_token,
+    check_choice,
+    check_float,
+    check_int,
+    check_is_fitted,
+    check_nonempty,
+    check_sentences,
+    check_tokens,
+)
 from ..utils import sig  # noqa: F401  (used by the doctests)
 
 __all__ = ["BOS", "EOS", "UNK", "ESTIMATORS", "ngrams", "NGramLM"]
@@ -125,7 +134,7 @@ def ngrams(sentence: Sequence[str], n: int) -> list[tuple[str, ...]]:
     [('the',), ('cat',), ('</s>',)]
     """
     n = check_int(n, "n", "ngrams", low=1)
-    padded = [BOS] * (n - 1) + list(sentence) + [EOS]
+    padded = [BOS] * (n - 1) + list(check_tokens(sentence, "sentence", "ngrams")) + [EOS]
     return [tuple(padded[i : i + n]) for i in range(len(padded) - n + 1)]
 
 
@@ -323,8 +332,11 @@ class NGramLM:
 
         return Vocab(min_count=self.min_count, max_size=self.max_size, unk=UNK).fit(sentences)
 
-    def _encode(self, sentences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Pad and encode sentences into one array.
+    def _encode(self, sentences, owner: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pad and encode sentences (checked by :func:`check_sentences`) into one array.
+
+        Tokens outside the vocabulary are checked to be non-empty str (the known ones are) and
+        become ``<unk>``; ``owner`` names the public method in the messages.
 
         Returns
         -------
@@ -337,12 +349,22 @@ class NGramLM:
         """
         index, unk, n = self.key_to_index_, self._unk_id, self.order
         words = list(chain.from_iterable(sentences))
-        if unk is None:
-            missing = set(words).difference(index)
-            if missing:
+        try:
+            word_ids = np.fromiter(map(index.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        except TypeError:  # an unhashable token: say where
+            check_sentences(sentences, "sentences", owner, tokens=True)
+            raise
+        unknown = np.flatnonzero(word_ids < 0)
+        if len(unknown):
+            missing = {words[i] for i in unknown.tolist()}  # the known tokens are valid str
+            for word in missing:
+                if not isinstance(word, str) or not word:
+                    check_sentences(sentences, "sentences", owner, tokens=True)
+                    _raise_bad_token(word, "sentences", owner, "")
+            if unk is None:
                 raise KeyError(f"Word {min(missing)!r} is not in the vocabulary and the "
                                "vocabulary has no unk token.")
-        word_ids = np.fromiter(map(index.get, words, repeat(unk)), dtype=np.int64, count=len(words))
+            word_ids[unknown] = unk
         n_words = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))  # (S,)
         lengths = n_words + n  # padded: n - 1 <s>, the words, one </s>
         starts = np.cumsum(lengths) - lengths  # (S,) where each padded sentence begins
@@ -383,7 +405,9 @@ class NGramLM:
             ``self``, fitted.
         """
         self._validate_params()
-        check_nonempty(sentences, "sentences", f"{type(self).__name__}.fit")
+        owner = f"{type(self).__name__}.fit"
+        sentences = check_sentences(sentences, "sentences", owner)
+        check_nonempty(sentences, "sentences", owner)
         vocab = self._build_vocab(sentences)
         index_to_key = list(vocab.index_to_key)
         unk = getattr(vocab, "unk", None)
@@ -402,7 +426,7 @@ class NGramLM:
         self._predicted = np.array([w not in never_predicted for w in index_to_key])  # (W,)
         self.vocabulary_size_ = int(self._predicted.sum())
 
-        tokens, position, target = self._encode(sentences)
+        tokens, position, target = self._encode(sentences, owner)
         # Type ids per order: np.unique on (prefix type id, last word) numbers the m-grams.
         ids, keys = [tokens], [np.arange(W, dtype=np.int64)]
         for m in range(2, self.order + 1):
@@ -557,6 +581,9 @@ class NGramLM:
         (1.0, 'b')
         """
         self._check_fitted()
+        return self._next_word_probs(check_tokens(context, "context", "NGramLM.next_word_probs"))
+
+    def _next_word_probs(self, context: Sequence[str]) -> np.ndarray:
         W = self._width
         words = np.arange(W, dtype=np.int64)
         ctx = self._context_ids(context)
@@ -577,7 +604,9 @@ class NGramLM:
         (0.5, 1.0, 1.0)
         """
         self._check_fitted()
-        return float(self.next_word_probs(context)[self._word_ids([word])[0]])
+        word = check_tokens([word], "word", "NGramLM.prob")[0]
+        context = check_tokens(context, "context", "NGramLM.prob")
+        return float(self._next_word_probs(context)[self._word_ids([word])[0]])
 
     def count(self, ngram: Sequence[str]) -> int:
         """How often ``ngram`` (1 <= length <= order) occurs as a predicted n-gram in training.
@@ -585,6 +614,7 @@ class NGramLM:
         Words outside the vocabulary count as ``<unk>``; ``<s>`` may open the n-gram.
         """
         self._check_fitted()
+        ngram = check_tokens(ngram, "ngram", "NGramLM.count")
         m = check_int(len(ngram), "len(ngram)", "NGramLM.count", low=1, high=self.order)
         gid = self._type_id(self._word_ids(ngram))
         return 0 if gid < 0 else int(self._orders[m - 1].counts[gid])
@@ -602,6 +632,7 @@ class NGramLM:
         (2, 2, 0)
         """
         self._check_fitted()
+        context = check_tokens(context, "context", "NGramLM.context_count")
         m = check_int(len(context), "len(context)", "NGramLM.context_count", low=0, high=self.order - 1)
         gid = 0 if m == 0 else self._type_id(self._word_ids(context))
         return 0 if gid < 0 else int(self._orders[m].context_total[gid])
@@ -618,6 +649,7 @@ class NGramLM:
         (3, 2)
         """
         self._check_fitted()
+        ngram = check_tokens(ngram, "ngram", "NGramLM.continuation_count")
         m = check_int(len(ngram), "len(ngram)", "NGramLM.continuation_count", low=1, high=self.order - 1)
         gid = self._type_id(self._word_ids(ngram))
         return 0 if gid < 0 else int(self._orders[m - 1].continuation[gid])
@@ -660,9 +692,17 @@ class NGramLM:
         ndarray of shape (N,)
             ``-inf`` where the model gives probability 0 (MLE on an unseen n-gram).
         """
+        return self._token_logprobs(sentences, f"{type(self).__name__}.token_logprobs")
+
+    def _check_sentences(self, sentences, owner: str):
         self._check_fitted()
-        check_nonempty(sentences, "sentences", f"{type(self).__name__}.token_logprobs")
-        tokens, position, target = self._encode(sentences)
+        sentences = check_sentences(sentences, "sentences", owner)
+        check_nonempty(sentences, "sentences", owner)
+        return sentences
+
+    def _token_logprobs(self, sentences, owner: str) -> np.ndarray:
+        sentences = self._check_sentences(sentences, owner)
+        tokens, position, target = self._encode(sentences, owner)
         ids = self._gram_ids(tokens, position)
         where = np.flatnonzero(target)
         grams = [g[where] for g in ids]
@@ -672,7 +712,8 @@ class NGramLM:
 
     def sentence_logprob(self, sentence: Sequence[str]) -> float:
         """ln P(sentence): the sum of the log-probabilities of its words and of ``</s>`` (nats)."""
-        return float(self.token_logprobs([sentence]).sum())
+        sentence = check_tokens(sentence, "sentence", "NGramLM.sentence_logprob")
+        return float(self._token_logprobs([sentence], "NGramLM.sentence_logprob").sum())
 
     def sentence_logprobs(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """ln P(sentence) of every sentence, in one pass.
@@ -682,7 +723,9 @@ class NGramLM:
         ndarray of shape (S,)
             ``-inf`` for a sentence with a zero-probability token.
         """
-        logp = self.token_logprobs(sentences)  # (N,), len(s) + 1 tokens per sentence
+        owner = "NGramLM.sentence_logprobs"
+        sentences = self._check_sentences(sentences, owner)
+        logp = self._token_logprobs(sentences, owner)  # (N,), len(s) + 1 tokens per sentence
         lengths = np.fromiter((len(s) + 1 for s in sentences), dtype=np.int64, count=len(sentences))
         return np.add.reduceat(logp, np.cumsum(lengths) - lengths)
 
@@ -696,19 +739,22 @@ class NGramLM:
         ('1.585', '1.585')
         """
         base = check_float(base, "base", "NGramLM.cross_entropy", low=1.0, low_closed=False)
-        check_nonempty(sentences, "sentences", "NGramLM.cross_entropy")
+        return self._cross_entropy(sentences, base, "NGramLM.cross_entropy")
+
+    def _cross_entropy(self, sentences, base: float, owner: str) -> float:
+        sentences = self._check_sentences(sentences, owner)
         if self.estimator == "stupid_backoff":
             raise ValueError("Stupid backoff gives scores, not probabilities (they do not sum to 1), "
                              "so its cross-entropy and perplexity are not defined. Use another "
                              "'estimator' to evaluate, or token_logprobs to read the scores.")
-        return float(-self.token_logprobs(sentences).mean() / math.log(base))
+        return float(-self._token_logprobs(sentences, owner).mean() / math.log(base))
 
     def perplexity(self, sentences: Sequence[Sequence[str]]) -> float:
         """PPL = exp(H_e) = 2 ** H_2: the model is as unsure as a uniform choice among PPL words.
 
         ``inf`` when a test token gets probability 0.
         """
-        return float(math.exp(self.cross_entropy(sentences, base=math.e)))
+        return float(math.exp(self._cross_entropy(sentences, math.e, "NGramLM.perplexity")))
 
     def unseen_fraction(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """For m = 1..order, the fraction of the m-grams of ``sentences`` never seen in training.
@@ -726,9 +772,9 @@ class NGramLM:
         >>> lm.unseen_fraction([["a", "b", "a"]]).tolist()  # ('b', 'a') and ('a', '</s>') are new
         [0.0, 0.5]
         """
-        self._check_fitted()
-        check_nonempty(sentences, "sentences", f"{type(self).__name__}.unseen_fraction")
-        tokens, position, target = self._encode(sentences)
+        owner = f"{type(self).__name__}.unseen_fraction"
+        sentences = self._check_sentences(sentences, owner)
+        tokens, position, target = self._encode(sentences, owner)
         ids = self._gram_ids(tokens, position)
         return np.array([np.mean(_take(order.counts, g[target]) == 0) for order, g in zip(self._orders, ids)])
 
@@ -763,14 +809,19 @@ class NGramLM:
         max_len = check_int(max_len, "max_len", "NGramLM.sample", low=1)
         temperature = check_float(temperature, "temperature", "NGramLM.sample", low=0.0, low_closed=False)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        words = list(context)
+        words = list(check_tokens(context, "context", "NGramLM.sample"))
         for _ in range(max_len):
-            p = self.next_word_probs(words)
+            p = self._next_word_probs(words)
             if p.sum() <= 0:  # MLE after an unseen context: nothing to sample from
                 break
-            with np.errstate(divide="ignore"):
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                 logits = np.log(p) / temperature
-            p = np.exp(logits - logits.max())
+                p = np.exp(logits - logits.max())
+            if not np.isfinite(p).all():  # log(p) / temperature overflowed: nan, not a distribution
+                raise ValueError(
+                    f"The 'temperature' parameter of NGramLM.sample is too small for these probabilities: "
+                    f"P(w | h) ** (1 / temperature) is not finite. Got {temperature!r} instead; use a larger "
+                    "one (near 0.01 already picks the most likely word).")
             i = int(rng.choice(len(p), p=p / p.sum()))
             if i == self._eos_id:
                 break

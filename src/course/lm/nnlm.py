@@ -32,7 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_int
+from .._validation import check_int, check_token_ids
 from .batching import IGNORE_INDEX
 
 __all__ = ["NNLM", "nnlm_num_parameters"]
@@ -180,6 +180,12 @@ class NNLM(nn.Module):
         loss : Tensor of shape () or None
             Mean negative log-likelihood (nats) of the non-ignored targets.
         """
+        V = self.vocab_size
+        check_token_ids(idx, "idx", "NNLM.forward", V)
+        if state is not None:
+            check_token_ids(state, "state", "NNLM.forward", V)
+        if targets is not None:
+            check_token_ids(targets, "targets", "NNLM.forward", V, ignore_index=IGNORE_INDEX)
         B, T = idx.shape
         windows = self.windows(idx, state)  # (B, T, N)
         self.final_state = windows[:, -1]  # (B, N): the context a next chunk continues from

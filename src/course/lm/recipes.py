@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._validation import check_tokens
 from .batching import count_targets, encode_rows
 from .nnlm import NNLM
 from .rnnlm import RNNLM
@@ -78,6 +79,7 @@ class LMCorpus:
 
     def encode_context(self, words: Sequence[str]) -> list[int]:
         """Ids of ``</s> w1 ... wk``: the start of a sentence, out-of-vocabulary words as ``<unk>``."""
+        words = check_tokens(words, "words", "LMCorpus.encode_context")  # list("the cat") would spell it
         return [self.vocab.key_to_index[EOS], *self.vocab.encode(list(words))]
 
 

@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_choice, check_int
+from .._validation import check_choice, check_int, check_token_ids
 from .batching import IGNORE_INDEX
 
 __all__ = ["RNNLM", "rnnlm_num_parameters", "hidden_gradient_norms"]
@@ -189,6 +189,9 @@ class RNNLM(nn.Module):
         loss : Tensor of shape () or None
             Mean negative log-likelihood (nats) of the non-ignored targets.
         """
+        check_token_ids(idx, "idx", "RNNLM.forward", self.vocab_size)
+        if targets is not None:
+            check_token_ids(targets, "targets", "RNNLM.forward", self.vocab_size, ignore_index=IGNORE_INDEX)
         B, T = idx.shape
         h0 = torch.zeros(B, self.hidden_size) if state is None else state
         u = F.embedding(idx, self.U)  # (B, T, H): U x_t, the row U[w_t] (deterministic backward)
@@ -234,6 +237,8 @@ def hidden_gradient_norms(model: RNNLM, idx: torch.Tensor, targets: torch.Tensor
     ndarray of shape (T,)
         Entry ``k`` is the mean over the batch of ``||dL_T / dh_{T-k}||`` (``k = 0`` is the last step).
     """
+    check_token_ids(idx, "idx", "hidden_gradient_norms", model.vocab_size)
+    check_token_ids(targets, "targets", "hidden_gradient_norms", model.vocab_size)
     B, T = idx.shape
     f = _NONLINEARITIES[model.nonlinearity]
     h = torch.zeros(B, model.hidden_size)

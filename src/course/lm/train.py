@@ -42,7 +42,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_float, check_int
+from .._validation import check_divergence, check_float, check_int, check_token_ids
 from ..cache import atomic_write_bytes, cache_path
 from .batching import IGNORE_INDEX, chunks, group_rows, pad_rows
 
@@ -229,7 +229,11 @@ def evaluate(model: nn.Module, rows: Sequence[np.ndarray], *, batch_tokens: int 
         rows = rows[: int(np.searchsorted(cum, max_tokens)) + 1]
     nll = token_nll(model, rows, batch_tokens=batch_tokens, bptt=bptt)
     mean = float(nll.astype(np.float64).mean())
-    return LMScore(mean, len(nll), math.exp(mean))
+    try:
+        perplexity = math.exp(mean)
+    except OverflowError:  # mean > 709.78 nats: a diverged model
+        perplexity = math.inf
+    return LMScore(mean, len(nll), perplexity)
 
 
 def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequence[np.ndarray],
@@ -271,6 +275,9 @@ def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequen
         """Evaluate, keep the best weights; return True when patience has run out."""
         nonlocal best_state, bad_evals
         score = evaluate(model, valid_rows, max_tokens=cfg.eval_tokens)
+        # nan weights give a nan validation loss, which never improves: without this the run
+        # would end "early stopped" on the last finite weights without saying why.
+        check_finite_loss(score.perplexity, f"the validation perplexity (mean loss {score.nll:.4g} nats)")
         history.eval_step.append(step)
         history.valid_loss.append(score.nll)
         if score.nll < history.best_valid_loss:
@@ -280,6 +287,13 @@ def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequen
         else:
             bad_evals += 1
         return cfg.patience is not None and bad_evals >= cfg.patience
+
+    def check_finite_loss(value: float, what: str) -> None:
+        """Stop with a message naming ``lr`` when a loss is nan or inf (the weights diverged)."""
+        if not math.isfinite(value):
+            bar.close()
+            check_divergence(value, what, step=f"update {step} of {total}", lr_name="lr", lr=cfg.lr,
+                             owner="TrainConfig", default=TrainConfig.__dataclass_fields__["lr"].default)
 
     model.train()
     stop = False
@@ -300,16 +314,18 @@ def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequen
                 norm = nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip or math.inf)
                 optimizer.step()
                 step += 1
+                loss_value = loss.item()
+                check_finite_loss(loss_value, "the training loss")  # free: read for the history anyway
                 n_tokens = int((y != IGNORE_INDEX).sum())
                 history.train_tokens += n_tokens
                 history.step.append(step)
-                history.train_loss.append(loss.item())
+                history.train_loss.append(loss_value)
                 history.lr.append(lr)
                 history.grad_norm.append(float(norm))
                 bar.update(1)
                 if progress and step % 10 == 0:
                     rate = history.train_tokens / (time.perf_counter() - start)
-                    bar.set_postfix(loss=f"{loss.item():.3f}", tok_s=f"{rate:,.0f}", refresh=False)
+                    bar.set_postfix(loss=f"{loss_value:.3f}", tok_s=f"{rate:,.0f}", refresh=False)
                 if step % cfg.eval_interval == 0 and validate():
                     history.stopped_early = True
                     stop = True
@@ -379,11 +395,26 @@ def train_cached(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows:
     return history
 
 
+def _prefix_tensor(model: nn.Module, prefix, owner: str) -> torch.Tensor:
+    """``prefix`` as a (1, T) LongTensor of ids checked against the model's vocabulary."""
+    if isinstance(prefix, (str, bytes)) or not hasattr(prefix, "__len__") or \
+            not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in prefix):
+        raise TypeError(f"The 'prefix' parameter of {owner} must be a sequence of int token ids "
+                        f"(e.g. LMCorpus.encode_context(words)). Got {prefix!r} instead.")
+    if len(prefix) == 0:
+        raise ValueError(f"{owner} needs a non-empty 'prefix' (start it with the </s> id).")
+    ids = torch.tensor([[int(i) for i in prefix]], dtype=torch.long)
+    if hasattr(model, "vocab_size"):
+        check_token_ids(ids, "prefix", owner, model.vocab_size)
+    return ids
+
+
 @torch.no_grad()
 def next_token_probs(model: nn.Module, prefix: Sequence[int]) -> torch.Tensor:
     """``P(next word | prefix)`` for one prefix of token ids (start it with ``</s>``), shape (V,)."""
+    ids = _prefix_tensor(model, prefix, "next_token_probs")
     model.eval()
-    logits, _ = model(torch.tensor([list(prefix)], dtype=torch.long))
+    logits, _ = model(ids)
     return torch.softmax(logits[0, -1], dim=-1)
 
 
@@ -411,15 +442,18 @@ def generate(model: nn.Module, prefix: Sequence[int], max_new_tokens: int, *, se
     """
     check_int(max_new_tokens, "max_new_tokens", "generate", low=0)
     check_float(temperature, "temperature", "generate", low=0.0, low_closed=False)
-    if len(prefix) == 0:
-        raise ValueError("generate needs a non-empty 'prefix' (start it with the </s> id).")
+    ids = _prefix_tensor(model, prefix, "generate")
     g = torch.Generator().manual_seed(seed)
     model.eval()
-    logits, _ = model(torch.tensor([list(prefix)], dtype=torch.long))
+    logits, _ = model(ids)
     state = getattr(model, "final_state", None)
     out: list[int] = []
     for _ in range(max_new_tokens):
         probs = torch.softmax(logits[0, -1] / temperature, dim=-1)
+        if not bool(torch.isfinite(probs).all()):  # logits / temperature overflowed: inf - inf = nan
+            raise ValueError(f"The 'temperature' parameter of generate is too small for these logits: "
+                             f"softmax(logits / temperature) is not finite. Got {temperature!r} instead; use a "
+                             "larger one (near 0.01 already picks the most likely word).")
         token = int(torch.multinomial(probs, 1, generator=g))
         out.append(token)
         if token == stop_id:

@@ -22,6 +22,7 @@ References
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -29,6 +30,7 @@ import numpy as np
 __all__ = ["HuffmanTree"]
 
 _OWNER = "HuffmanTree"
+_INT64_MAX = int(np.iinfo(np.int64).max)
 
 
 def _validate_counts(counts) -> np.ndarray:
@@ -49,10 +51,24 @@ def _validate_counts(counts) -> np.ndarray:
             f"The 'counts' parameter of {_OWNER} must hold at least 2 words (a tree needs two "
             f"leaves). Got {len(arr)} instead."
         )
+    if arr.dtype == object:  # e.g. Python ints too large for any NumPy integer type
+        values = arr.tolist()
+        i = next((i for i, x in enumerate(values) if isinstance(x, numbers.Integral) and abs(int(x)) > _INT64_MAX), None)
+        if i is not None:
+            raise ValueError(
+                f"The 'counts' parameter of {_OWNER} must hold counts that fit in int64. "
+                f"Got {values[i]} at index {i} instead."
+            )
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
         raise TypeError(
             f"The 'counts' parameter of {_OWNER} must be a 1-D sequence of positive numbers. "
             f"Got dtype {arr.dtype} instead."
+        )
+    if np.issubdtype(arr.dtype, np.unsignedinteger) and int(arr.max()) > _INT64_MAX:
+        i = int(arr.argmax())
+        raise ValueError(
+            f"The 'counts' parameter of {_OWNER} must hold counts that fit in int64. "
+            f"Got {int(arr[i])} at index {i} instead."
         )
     arr = arr.astype(np.int64 if np.issubdtype(arr.dtype, np.integer) else np.float64)
     bad = np.flatnonzero(~np.isfinite(arr) | (arr <= 0))
@@ -61,6 +77,16 @@ def _validate_counts(counts) -> np.ndarray:
         raise ValueError(
             f"The 'counts' parameter of {_OWNER} must hold positive finite numbers. "
             f"Got {arr[i].item()!r} at index {i} instead."
+        )
+    # Inner nodes hold sums of counts, up to the total at the root: it must be representable
+    # (int64 sums wrap around silently; float64 sums overflow to inf).
+    with np.errstate(over="ignore"):
+        total = sum(arr.tolist()) if arr.dtype == np.int64 else float(np.sum(arr))  # Python ints: exact
+    if (arr.dtype == np.int64 and total >= _INT64_MAX) or not math.isfinite(total):  # max: the sentinel
+        kind = "int64" if arr.dtype == np.int64 else "float64"
+        raise ValueError(
+            f"The 'counts' parameter of {_OWNER} must sum to a number that fits in {kind} (the root of the "
+            f"tree holds the total). Got a total of {total:.6g} instead."
         )
     return arr
 

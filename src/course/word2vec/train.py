@@ -54,7 +54,15 @@ import numpy as np
 import torch
 
 from .. import cache
-from .._validation import check_choice, check_float, check_int, check_nonempty
+from .._validation import (
+    check_choice,
+    check_divergence,
+    check_float,
+    check_int,
+    check_nonempty,
+    check_sentences,
+    check_token_values,
+)
 from ..utils import default_threads
 from .model import HS_MAX_STEPS, Batch, Word2VecModel
 from .pairs import cbow_contexts, skipgram_pairs
@@ -138,9 +146,7 @@ def _validate(params: dict) -> Word2VecConfig:
     c["cbow_mean"] = _check_bool(c["cbow_mean"], "cbow_mean")
     c["negative"] = check_int(c["negative"], "negative", _OWNER, low=0)
     c["shared_negatives"] = _check_bool(c["shared_negatives"], "shared_negatives")
-    c["ns_exponent"] = check_float(c["ns_exponent"], "ns_exponent", _OWNER)
-    if not math.isfinite(c["ns_exponent"]):
-        raise ValueError(f"The 'ns_exponent' parameter of {_OWNER} must be a finite float. Got {c['ns_exponent']!r} instead.")
+    c["ns_exponent"] = check_float(c["ns_exponent"], "ns_exponent", _OWNER)  # finite
     c["sample"] = check_float(c["sample"], "sample", _OWNER, low=0.0, high=1.0, high_closed=False)
     check_choice(c["subsample_rule"], "subsample_rule", _OWNER, SUBSAMPLING_RULES)
     c["alpha"] = check_float(c["alpha"], "alpha", _OWNER, low=0.0, low_closed=False)
@@ -182,12 +188,46 @@ def build_vocab(sentences, min_count: int = 5, max_final_vocab: int | None = Non
     >>> build_vocab([["a", "b", "b"], ["c", "b", "a", "c"]], min_count=2)
     (['b', 'c', 'a'], array([3, 2, 2]))
     """
-    counter = Counter(chain.from_iterable(sentences))
+    sentences = check_sentences(sentences, "sentences", "build_vocab")
+    min_count = check_int(min_count, "min_count", "build_vocab", low=1)
+    if max_final_vocab is not None:
+        max_final_vocab = check_int(max_final_vocab, "max_final_vocab", "build_vocab", low=1)
+    return _build_vocab(sentences, min_count, max_final_vocab, "build_vocab")
+
+
+def _build_vocab(sentences, min_count: int, max_final_vocab: int | None, owner: str) -> tuple[list[str], np.ndarray]:
+    try:
+        counter = Counter(chain.from_iterable(sentences))
+    except TypeError:  # an unhashable token: say where
+        check_sentences(sentences, "sentences", owner, tokens=True)
+        raise
+    check_token_values(counter, "sentences", owner, sentences)  # per distinct token: cheap
     items = [(w, n) for w, n in counter.items() if n >= min_count]  # in order of first occurrence
     items = [items[i] for i in np.lexsort((-np.arange(len(items)), -np.array([n for _, n in items], dtype=np.int64)))]
     if max_final_vocab is not None:
         items = items[:max_final_vocab]
     return [w for w, _ in items], np.array([n for _, n in items], dtype=np.int64)
+
+
+def _check_token_arrays(words, ids, offsets, owner: str):
+    """``fit_tokens``'s corpus: words, ids in ``[0, len(words))`` and sentence offsets 0 .. len(ids)."""
+    if isinstance(words, (str, bytes)) or not hasattr(words, "__len__"):
+        raise TypeError(f"The 'words' parameter of {owner} must be a list of str. Got {type(words).__name__} instead.")
+    words = list(words)
+    check_token_values(words, "words", owner)
+    ids, offsets = np.asarray(ids), np.asarray(offsets)
+    for name, arr in (("ids", ids), ("offsets", offsets)):
+        if arr.ndim != 1 or not (np.issubdtype(arr.dtype, np.integer) or arr.size == 0):
+            raise TypeError(f"The {name!r} parameter of {owner} must be a 1-D int array. "
+                            f"Got shape {arr.shape} and dtype {arr.dtype} instead.")
+    if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= len(words)):
+        bad = int(ids.min()) if int(ids.min()) < 0 else int(ids.max())
+        raise ValueError(f"The 'ids' parameter of {owner} must hold word ids in [0, {len(words)}) (there are "
+                         f"{len(words)} words). Got {bad} instead.")
+    if offsets.size == 0 or offsets[0] != 0 or offsets[-1] != len(ids) or np.any(np.diff(offsets) < 0):
+        raise ValueError(f"The 'offsets' parameter of {owner} must rise from 0 to len(ids) = {len(ids)} "
+                         f"(sentence s is ids[offsets[s]:offsets[s + 1]]). Got {offsets[:3].tolist()}...{offsets[-2:].tolist()} instead.")
+    return words, ids.astype(np.int64, copy=False), offsets.astype(np.int64, copy=False)
 
 
 def _encode(sentences, key_to_index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -345,16 +385,11 @@ class Word2Vec:
         -------
         self
         """
-        if isinstance(sentences, (str, bytes)) or not hasattr(sentences, "__len__"):
-            raise TypeError(f"The 'sentences' parameter of {_OWNER}.fit must be a list of lists of tokens. "
-                            f"Got {type(sentences).__name__} instead.")
-        check_nonempty(sentences, "sentences", f"{_OWNER}.fit")
-        first = next((s for s in sentences if len(s)), None)
-        if isinstance(sentences[0], str) or (first is not None and not isinstance(first[0], str)):
-            raise TypeError(f"The 'sentences' parameter of {_OWNER}.fit must be a list of lists of str tokens "
-                            f"(one list per sentence). Got a list of {type(sentences[0]).__name__} instead.")
+        owner = f"{_OWNER}.fit"
+        sentences = check_sentences(sentences, "sentences", owner)  # a generator is read once
+        check_nonempty(sentences, "sentences", owner)
         c = self.config
-        index_to_key, counts = build_vocab(sentences, c.min_count, c.max_final_vocab)
+        index_to_key, counts = _build_vocab(sentences, c.min_count, c.max_final_vocab, owner)
         ids, offsets = _encode(sentences, {w: i for i, w in enumerate(index_to_key)})
         return self._fit_ids(index_to_key, counts, ids, offsets)
 
@@ -375,7 +410,7 @@ class Word2Vec:
         self
         """
         c = self.config
-        ids = np.asarray(ids)
+        words, ids, offsets = _check_token_arrays(words, ids, offsets, f"{_OWNER}.fit_tokens")
         counts_all = np.bincount(ids, minlength=len(words))
         first_seen = np.full(len(words), len(ids), dtype=np.int64)
         np.minimum.at(first_seen, ids, np.arange(len(ids)))
@@ -386,8 +421,7 @@ class Word2Vec:
             order = order[: c.max_final_vocab]
         remap = np.full(len(words), -1, dtype=np.int32)
         remap[order] = np.arange(len(order), dtype=np.int32)
-        return self._fit_ids([words[i] for i in order], counts_all[order].astype(np.int64), remap[ids],
-                             np.asarray(offsets, dtype=np.int64))
+        return self._fit_ids([words[i] for i in order], counts_all[order].astype(np.int64), remap[ids], offsets)
 
     def _fit_ids(self, index_to_key, counts, ids, offsets) -> Word2Vec:
         c = self.config
@@ -475,6 +509,28 @@ class Word2Vec:
                 total += update.loss
         return n_words, total, int(offsets.sum()) if grouped else n  # examples = pairs for Skip-gram
 
+    #: The weights are checked for nan and inf every this many chunks and after each epoch's last.
+    DIVERGENCE_CHECK_CHUNKS = 16
+
+    def _check_divergence(self, loss: float, j: int, jobs: list, n_chunks: int) -> None:
+        """Stop with a message naming ``alpha`` once the loss or the weights are nan or inf.
+
+        The chunk's loss is free (computed anyway with ``compute_loss``); the weights cost one
+        pass over both matrices, so they are checked every :attr:`DIVERGENCE_CHECK_CHUNKS`
+        chunks and at the end of every epoch.
+        """
+        epoch, k = jobs[j]
+        step = f"epoch {epoch + 1} of {self.config.epochs}, chunk {k + 1} of {n_chunks}"
+        kw = dict(step=step, lr_name="alpha", lr=self.config.alpha, owner=_OWNER,
+                  default=Word2VecConfig.__dataclass_fields__["alpha"].default)
+        if self.compute_loss:
+            check_divergence(loss, "the loss", **kw)
+        if (j + 1) % self.DIVERGENCE_CHECK_CHUNKS == 0 or k == n_chunks - 1:
+            for name, weights in (("W_in", self.model_.W_in), ("W_out", self.model_.W_out)):
+                finite = torch.isfinite(weights)
+                if not bool(finite.all()):
+                    check_divergence(float(weights[~finite][0]), f"a weight of {name}", **kw)
+
     def _train(self, ids: np.ndarray, offsets: np.ndarray) -> None:
         from tqdm.auto import tqdm
 
@@ -509,6 +565,7 @@ class Word2Vec:
                     a, b = chunks[k]
                     rng = np.random.default_rng([c.seed, epoch, k])
                     n_eff, loss, n_ex = self._train_chunk(ids[a:b], sentence_ids[a:b], rng, float(lrs[j]), pool)
+                    self._check_divergence(loss, j, jobs, len(chunks))
                     with lock:
                         state["words"] += b - a
                         state["effective"] += n_eff
