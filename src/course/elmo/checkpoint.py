@@ -12,7 +12,8 @@ for it (the shipped biLM's is :data:`course.elmo.pretrained.SHA256`, any other's
 ``torch.load(..., weights_only=True)``, which refuses anything but tensors and plain containers,
 so loading a file never runs code; a truncated or damaged file is a :class:`CheckpointError`
 naming it and saying how to remake it. A configuration that would build a model of more than
-:data:`MAX_PARAMETERS` parameters is refused before anything is allocated.
+:data:`MAX_PARAMETERS` parameters (or more than :data:`MAX_LAYERS` layers) is refused before
+anything is allocated.
 
 >>> import tempfile, os
 >>> from course.data import Vocab
@@ -38,7 +39,7 @@ import torch
 from ..cache import checksum_path, file_sha256, recorded_sha256, write_verified
 from .bilm import BiLM, BiLMConfig
 
-__all__ = ["FORMAT", "MAX_PARAMETERS", "RECORDED", "Checkpoint", "CheckpointError", "ChecksumMismatch",
+__all__ = ["FORMAT", "MAX_PARAMETERS", "MAX_LAYERS", "RECORDED", "Checkpoint", "CheckpointError", "ChecksumMismatch",
            "file_sha256", "recorded_checksum", "save_checkpoint", "load_checkpoint"]
 
 #: Version of the checkpoint layout.
@@ -46,6 +47,8 @@ FORMAT = 1
 #: The largest model :func:`load_checkpoint` builds: 2**29 parameters (2.1 GB in float32; the
 #: chapter's biLM has about 3 M, ELMo's original 94 M plus a 406 M-parameter softmax).
 MAX_PARAMETERS = 2**29
+#: The most LSTM layers, highway layers or convolution widths :func:`load_checkpoint` builds (ELMo: 2, 2, 7).
+MAX_LAYERS = 100
 #: ``load_checkpoint(sha256=RECORDED)``: check the file against the sha256 recorded for it.
 RECORDED = "recorded"
 
@@ -136,6 +139,13 @@ def _remedy(path: Path) -> str:
 def _check_size(config: BiLMConfig, path: Path, max_parameters: int) -> dict[str, torch.Size]:
     """Count the parameters ``config`` asks for without allocating them (on the meta device)."""
     c = config
+    layers = {"n_layers": c.n_layers, "n_highway": c.n_highway, "filters": len(c.filters)}
+    deep = {k: v for k, v in layers.items() if v > MAX_LAYERS}
+    if deep:  # each layer is a module to build: a million of them take minutes even on the meta device
+        raise CheckpointError(
+            f"The biLM checkpoint {path} asks for {', '.join(f'{k}={v:,}' for k, v in deep.items())}, more than "
+            f"{MAX_LAYERS} layers; it was refused before allocating. Its configuration: {config}."
+        )
     features = sum(n for _, n in c.filters)
     # A lower bound first, by hand (softmax, LSTM input weights, highway, convolutions):
     # a configuration they already put over the bound is refused without building even the skeleton.
