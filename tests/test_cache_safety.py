@@ -428,3 +428,16 @@ def test_an_export_that_fails_midway_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="midway"):
         experiments.export(tmp_path / "vectors.txt", progress=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_warm_cache_is_read_without_writing(small_corpus, datadir, monkeypatch):
+    # a shared, read-only data folder (book/teaching.md) works once the cache is warm
+    first = _token_arrays(small_corpus), corpus.corpus_stats(small_corpus), corpus.corpus_checksum(sources=small_corpus)
+
+    def refuse(path):
+        raise PermissionError(f"read-only: {path}")
+
+    monkeypatch.setattr(cache, "atomic_path", refuse)
+    with no_cache_warning():
+        again = _token_arrays(small_corpus), corpus.corpus_stats(small_corpus), corpus.corpus_checksum(sources=small_corpus)
+    assert again[0][0] == first[0][0] and again[1:] == first[1:]

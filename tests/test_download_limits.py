@@ -80,8 +80,6 @@ def server():
     httpd.server_close()
 
 
-
-
 def test_a_dripping_body_is_stopped_by_the_deadline(server, tmp_path):
     _, url = server
     dest = tmp_path / "f.bin"

@@ -193,10 +193,13 @@ def record_sha256(path: str | Path, digest: str | None = None) -> str:
 def discard(path: str | Path, reason: str, remedy: str = "it will be computed again") -> None:
     """Warn once that ``path`` is damaged (:class:`CacheWarning`), and delete it and its checksum."""
     path = Path(path)
-    warnings.warn(f"The file {path} is damaged ({reason}); it was deleted and {remedy}.", CacheWarning,
-                  stacklevel=3)
-    path.unlink(missing_ok=True)
-    checksum_path(path).unlink(missing_ok=True)
+    try:
+        path.unlink(missing_ok=True)
+        checksum_path(path).unlink(missing_ok=True)
+        done = f"it was deleted and {remedy}"
+    except OSError as error:  # a read-only data folder: say so, and let the caller go on without it
+        done = f"it could not be deleted ({error.strerror}); delete it by hand"
+    warnings.warn(f"The file {path} is damaged ({reason}); {done}.", CacheWarning, stacklevel=3)
 
 
 def recorded_sha256(path: str | Path) -> str | None:

@@ -73,7 +73,10 @@ def _accepted() -> dict[str, str]:
         except (ValueError, UnicodeDecodeError):
             legacy = None  # load_json reports it as damaged
         if _is_accepted(legacy):
-            save_json(path, legacy)
+            try:
+                save_json(path, legacy)
+            except OSError:  # a read-only data folder: use it as it is
+                return legacy
     return load_json(path, check=_is_accepted, remedy="the checksums it held must be accepted again") or {}
 
 
