@@ -202,10 +202,10 @@ def test_train_cached_saves_then_loads_state_dict_safely(tmp_path, monkeypatch):
     h1 = train_cached(model, rows, rows, cfg, corpus_checksum="abc", data_key={"vocab": "x"},
                       progress=False)
     assert not h1.from_cache
-    files = list(tmp_path.rglob("*.pt"))
-    assert len(files) == 1
-    checkpoint = torch.load(files[0], weights_only=True)  # plain tensors and numbers only
-    assert set(checkpoint) == {"state_dict", "history"}
+    files = list(tmp_path.rglob("*.npz"))
+    assert len(files) == 1 and files[0].with_name(files[0].name + ".sha256").exists()
+    with np.load(files[0], allow_pickle=False) as npz:  # arrays and JSON only: loads without unpickling
+        assert "__meta__" in npz.files and len(npz.files) == 1 + len(model.state_dict())
     fresh = NNLM(6, 2, 3, 5, seed=0)
     h2 = train_cached(fresh, [], [], cfg, corpus_checksum="abc", data_key={"vocab": "x"})
     assert h2.from_cache and h2.train_loss == h1.train_loss and h2.best_step == h1.best_step
@@ -213,7 +213,7 @@ def test_train_cached_saves_then_loads_state_dict_safely(tmp_path, monkeypatch):
     # another corpus, vocabulary or config is another checkpoint
     train_cached(NNLM(6, 2, 3, 5, seed=0), rows, rows, cfg, corpus_checksum="abd",
                  data_key={"vocab": "x"}, progress=False)
-    assert len(list(tmp_path.rglob("*.pt"))) == 2
+    assert len(list(tmp_path.rglob("*.npz"))) == 2
 
 
 # ------------------------------------------------------------------------------ generation

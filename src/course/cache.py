@@ -1,41 +1,383 @@
-"""A disk cache for expensive results (trained vectors, models), keyed by what determines them.
+"""Files the package writes: atomic, checksummed, never unpickled, healed when damaged.
 
-The key is a hash of the kind of result, its hyperparameters, the checksum of the corpus it was
-trained on and the package version, so a later chapter reuses what an earlier one trained and a
-change to any of them retrains. A cold cache always works: ``compute`` is called.
+Three layers, each used by the next:
+
+1. **Atomic writes.** :func:`atomic_path` (and :func:`atomic_open`, :func:`atomic_write_bytes` on
+   top of it) writes to a temporary file in the target's folder and renames it over the target
+   with ``os.replace``: a crash or an exception leaves the old file or nothing, never half a file.
+2. **Verified files.** :func:`write_verified` writes a file, then its checksum next to it,
+   ``<file>.sha256``, in ``sha256sum``'s format (``sha256sum -c`` checks it). :func:`read_verified`
+   reads the file once, checks it against that line and returns the bytes. A file that is
+   damaged (truncated, changed, or missing its checksum) is reported once with a
+   :class:`CacheWarning` naming it, deleted with its checksum, and treated as absent, so the
+   caller computes it again: no error repeats until someone deletes files by hand.
+   :func:`load_json` / :func:`save_json` do this for JSON files.
+3. **Cached results.** :func:`cached` keys a result by what determines it (a hash of its kind,
+   its parameters, the corpus checksum and the package version), so a later chapter reuses what
+   an earlier one trained and any change retrains. A result is a dict (or list) of NumPy arrays,
+   torch tensors and JSON values (str, int, float, bool, None, lists, tuples, dicts with str
+   keys). It is stored as one ``.npz`` file: every array under its own name, the rest as JSON in
+   the entry ``__meta__`` (:func:`save_result`); it is read back with ``allow_pickle=False``
+   (:func:`load_result`), so reading a cache never runs code, whatever the file holds.
 
 >>> import tempfile, os
 >>> os.environ["COURSE_DATA_DIR"] = tempfile.mkdtemp()
 >>> calls = []
 >>> def train():
 ...     calls.append(1)
-...     return {"answer": 42}
+...     return {"answer": 42, "weights": np.arange(3.0)}
 >>> cached("demo", {"dim": 10}, "abc", train)
-{'answer': 42}
->>> cached("demo", {"dim": 10}, "abc", train), len(calls)
-({'answer': 42}, 1)
+{'answer': 42, 'weights': array([0., 1., 2.])}
+>>> cached("demo", {"dim": 10}, "abc", train)["answer"], len(calls)
+(42, 1)
+>>> sorted(p.name.split(".", 1)[1] for p in cache_path("demo", {"dim": 10}, "abc").parent.iterdir())
+['npz', 'npz.sha256']
 >>> del os.environ["COURSE_DATA_DIR"]
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-import pickle
-import tempfile
-from collections.abc import Callable
+import secrets
+import sys
+import time
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any
+
+import numpy as np
 
 from . import __version__
 from .paths import data_dir
 
-__all__ = ["cache_key", "cache_path", "cached", "atomic_write_bytes"]
+__all__ = [
+    "CacheWarning",
+    "file_digest",
+    "file_sha256",
+    "atomic_path",
+    "atomic_open",
+    "atomic_write_bytes",
+    "checksum_path",
+    "record_sha256",
+    "recorded_sha256",
+    "write_verified",
+    "read_verified",
+    "discard",
+    "save_json",
+    "load_json",
+    "save_result",
+    "load_result",
+    "cache_key",
+    "cache_path",
+    "lookup",
+    "cached",
+]
 
-T = TypeVar("T")
+#: Version of the layout :func:`save_result` writes (a different one is read as damaged).
+FORMAT = 1
 
 
+class CacheWarning(UserWarning):
+    """A cached or built file was damaged: it was deleted and will be made again."""
+
+
+# ---------------------------------------------------------------------------- hashing
+def file_digest(path: str | Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file's bytes (read in blocks), with any :mod:`hashlib` algorithm."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, algorithm).hexdigest()
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes: the one checksum helper of the package."""
+    return file_digest(path, "sha256")
+
+
+# ---------------------------------------------------------------------------- atomic writes
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path next to ``path``, renamed over ``path`` if the ``with`` block succeeds.
+
+    For writers that want a file name (``np.save``, ``torch.save``, ``save_word2vec_format``);
+    the temporary name keeps ``path``'s suffix. If the block raises, the temporary file is
+    deleted and ``path`` is untouched.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> target.read_text(), [p.name for p in target.parent.iterdir()]
+    ('done', ['out.txt'])
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:  # like tempfile.mkstemp, but with the permissions the umask gives (not 0600)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp{path.suffix}")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            break
+        except FileExistsError:
+            continue
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
+    """``open(path, mode)`` for writing, through :func:`atomic_path` (all or nothing)."""
+    if not any(c in mode for c in "wx"):
+        raise ValueError(f"The 'mode' parameter of atomic_open must be a writing mode ('w', 'wb', ...). Got {mode!r} instead.")
+    with atomic_path(path) as tmp:
+        with open(tmp, mode.replace("x", "w"), **kwargs) as f:
+            yield f
+
+
+def atomic_write_bytes(path: str | Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file and a rename (never a half file)."""
+    with atomic_open(path, "wb") as f:
+        f.write(payload)
+
+
+# ---------------------------------------------------------------------------- verified files
+def checksum_path(path: str | Path) -> Path:
+    """``<path>.sha256``: where :func:`write_verified` records a file's checksum."""
+    path = Path(path)
+    return path.with_name(path.name + ".sha256")
+
+
+def write_verified(path: str | Path, payload: bytes | Callable[[IO[bytes]], None]) -> str:
+    """Write ``path`` atomically, then its checksum file; return the sha256.
+
+    Parameters
+    ----------
+    path : str or Path
+    payload : bytes or callable
+        The bytes, or a function that writes them to the binary file it is given.
+
+    Returns
+    -------
+    str
+        The hex sha256 of what was written (also in ``<path>.sha256``).
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as f:
+            if callable(payload):
+                payload(f)
+            else:
+                f.write(payload)
+        digest = file_sha256(tmp)
+    # The checksum goes last: a crash in between leaves a file without one, read as damaged.
+    record_sha256(path, digest)
+    return digest
+
+
+def record_sha256(path: str | Path, digest: str | None = None) -> str:
+    """Write ``<path>.sha256`` (``sha256sum``'s format) for a file already in place; return the digest."""
+    path = Path(path)
+    digest = file_sha256(path) if digest is None else digest
+    atomic_write_bytes(checksum_path(path), f"{digest}  {path.name}\n".encode())
+    return digest
+
+
+def discard(path: str | Path, reason: str, remedy: str = "it will be computed again") -> None:
+    """Warn once that ``path`` is damaged (:class:`CacheWarning`), and delete it and its checksum."""
+    path = Path(path)
+    try:
+        path.unlink(missing_ok=True)
+        checksum_path(path).unlink(missing_ok=True)
+        done = f"it was deleted and {remedy}"
+    except OSError as error:  # a read-only data folder: say so, and let the caller go on without it
+        done = f"it could not be deleted ({error.strerror}); delete it by hand"
+    warnings.warn(f"The file {path} is damaged ({reason}); {done}.", CacheWarning, stacklevel=3)
+
+
+def recorded_sha256(path: str | Path) -> str | None:
+    """The hex digest recorded in ``<path>.sha256``, or None if that file is missing or malformed."""
+    path = Path(path)
+    try:
+        line = checksum_path(path).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    digest, _, name = line.partition("  ")
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest) or name != path.name:
+        return None
+    return digest
+
+
+def read_verified(path: str | Path, remedy: str = "it will be computed again") -> bytes | None:
+    """The bytes of ``path`` if they match ``<path>.sha256``; None if absent or damaged.
+
+    A damaged file (no or malformed checksum file, different checksum: truncated, changed) is
+    reported with :func:`discard` and deleted. A checksum that differs is read a second time
+    after a moment first, in case another process was replacing the file just then.
+    """
+    path = Path(path)
+    for attempt in range(2):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            checksum_path(path).unlink(missing_ok=True)  # a checksum of nothing
+            return None
+        recorded = recorded_sha256(path)
+        if recorded is not None and hashlib.sha256(data).hexdigest() == recorded:
+            return data
+        if attempt == 0:
+            time.sleep(0.05)
+    if recorded is None:
+        reason = f"its checksum file {checksum_path(path).name} is missing or malformed"
+    else:
+        reason = f"sha256 {hashlib.sha256(data).hexdigest()[:12]}..., recorded {recorded[:12]}..."
+    discard(path, reason, remedy)
+    return None
+
+
+def save_json(path: str | Path, obj: Any) -> str:
+    """Write ``obj`` as JSON with :func:`write_verified`; return its sha256."""
+    return write_verified(path, (json.dumps(obj, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def load_json(path: str | Path, check: Callable[[Any], bool] | None = None,
+              remedy: str = "it will be computed again") -> Any:
+    """The JSON in ``path`` (written by :func:`save_json`), or None if absent or damaged.
+
+    Parameters
+    ----------
+    path : str or Path
+    check : callable, optional
+        ``check(obj)`` is False (or raises) when the content has the wrong shape; such a file is
+        damaged too.
+    remedy : str
+        What happens next, for the warning ("it will be computed again").
+    """
+    data = read_verified(path, remedy)
+    if data is None:
+        return None
+    try:
+        obj = json.loads(data.decode("utf-8"))
+        if check is not None and not check(obj):
+            raise ValueError("unexpected content")
+    except (ValueError, TypeError, KeyError, AttributeError) as error:  # JSONDecodeError is a ValueError
+        discard(path, f"not the expected JSON: {error}", remedy)
+        return None
+    return obj
+
+
+# ---------------------------------------------------------------------------- results: a codec
+_ARRAY, _TENSOR, _TUPLE = "__ndarray__", "__tensor__", "__tuple__"
+_META = "__meta__"
+
+
+def _is_tensor(x) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+def _encode(obj, arrays: dict[str, np.ndarray], where: str):
+    """``obj`` as JSON values, its arrays moved into ``arrays`` (replaced by a reference)."""
+    if isinstance(obj, np.ndarray) or _is_tensor(obj):
+        tensor = _is_tensor(obj)
+        array = obj.detach().cpu().numpy() if tensor else obj
+        if array.dtype.hasobject:
+            raise TypeError(f"A cached result cannot hold an array of Python objects (at {where}); "
+                            "store numbers, strings as JSON, or a list of str.")
+        name = f"a{len(arrays)}"
+        arrays[name] = array
+        return {_TENSOR if tensor else _ARRAY: name}
+    if isinstance(obj, dict):
+        out = {}
+        for key, value in obj.items():
+            if not isinstance(key, str) or key in (_ARRAY, _TENSOR, _TUPLE):
+                raise TypeError(f"A cached result's dict keys must be str (and not {_ARRAY!r}, {_TENSOR!r}, "
+                                f"{_TUPLE!r}). Got {key!r} at {where}.")
+            out[key] = _encode(value, arrays, f"{where}[{key!r}]")
+        return out
+    if isinstance(obj, tuple):
+        return {_TUPLE: [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]}
+    if isinstance(obj, list):
+        return [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]
+    if obj is None or isinstance(obj, (str, bool, int, float)):
+        return obj
+    if isinstance(obj, np.generic) and not isinstance(obj, np.object_):
+        return obj.item()
+    raise TypeError(f"A cached result may hold arrays, tensors, str, int, float, bool, None, lists, tuples "
+                    f"and dicts. Got {type(obj).__name__} at {where}.")
+
+
+def _decode(obj, arrays: dict[str, np.ndarray]):
+    if isinstance(obj, dict):
+        if len(obj) == 1 and _ARRAY in obj:
+            return arrays[obj[_ARRAY]]
+        if len(obj) == 1 and _TENSOR in obj:
+            import torch
+
+            return torch.from_numpy(arrays[obj[_TENSOR]])
+        if len(obj) == 1 and _TUPLE in obj:
+            return tuple(_decode(v, arrays) for v in obj[_TUPLE])
+        return {k: _decode(v, arrays) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v, arrays) for v in obj]
+    return obj
+
+
+def _pack(result) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {}
+    meta = {"format": FORMAT, "result": _encode(result, arrays, "result")}
+    arrays[_META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    return arrays
+
+
+def _unpack(arrays: dict[str, np.ndarray]):
+    meta = json.loads(arrays.pop(_META).tobytes().decode("utf-8"))
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"format {meta.get('format')!r}, this code reads format {FORMAT}")
+    return _decode(meta["result"], arrays)
+
+
+def save_result(path: str | Path, result) -> str:
+    """Store ``result`` (arrays, tensors and JSON values) as a verified ``.npz``; return its sha256."""
+    arrays = _pack(result)
+    return write_verified(path, lambda f: np.savez(f, **arrays))
+
+
+_MISSING = object()
+
+
+def load_result(path: str | Path, default=None, remedy: str = "it will be computed again"):
+    """The result stored by :func:`save_result` at ``path``, or ``default`` if absent or damaged.
+
+    The file is checked against its sha256 and read with ``allow_pickle=False``: a file that
+    would need unpickling, a truncated or garbage file, is reported and deleted, never run.
+    """
+    data = read_verified(path, remedy)
+    if data is None:
+        return default
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        return _unpack(arrays)
+    except (ValueError, KeyError, TypeError, OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as error:
+        discard(path, f"not a cached result: {type(error).__name__}: {error}", remedy)
+        return default
+
+
+def _roundtrip(result):
+    """What :func:`load_result` would give back for ``result`` (arrays shared, not copied)."""
+    arrays: dict[str, np.ndarray] = {}
+    return _decode(_encode(result, arrays, "result"), arrays)
+
+
+# ---------------------------------------------------------------------------- the result cache
 def cache_key(kind: str, params: dict[str, Any], corpus_checksum: str) -> str:
     """A stable hex key for ``(kind, params, corpus_checksum, package version)``."""
     payload = json.dumps(
@@ -47,33 +389,38 @@ def cache_key(kind: str, params: dict[str, Any], corpus_checksum: str) -> str:
 
 
 def cache_path(kind: str, params: dict[str, Any], corpus_checksum: str) -> Path:
-    """The file a result with this key is stored in."""
-    return data_dir() / "cache" / kind / f"{cache_key(kind, params, corpus_checksum)}.pkl"
+    """The file a result with this key is stored in (``data/cache/<kind>/<key>.npz``)."""
+    return data_dir() / "cache" / kind / f"{cache_key(kind, params, corpus_checksum)}.npz"
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` through a temporary file and a rename (never a half file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def lookup(kind: str, params: dict[str, Any], corpus_checksum: str, default=None):
+    """The cached result for the key, or ``default`` if there is none (nothing is computed)."""
+    return load_result(cache_path(kind, params, corpus_checksum), default)
 
 
-def cached(kind: str, params: dict[str, Any], corpus_checksum: str, compute: Callable[[], T]) -> T:
+def cached(kind: str, params: dict[str, Any], corpus_checksum: str, compute: Callable[[], Any]):
     """Return the cached result for the key, or ``compute()`` it, store it and return it.
 
-    Results are pickled; store plain containers, NumPy arrays and ``state_dict``s (tensors
-    pickle fine), not open files.
+    Parameters
+    ----------
+    kind : str
+        The kind of result (a folder of ``data/cache``), e.g. ``"word2vec"``.
+    params : dict
+        What determines the result (JSON-able).
+    corpus_checksum : str
+        :func:`course.data.corpus_checksum` of the text it is computed from.
+    compute : callable
+        Makes the result: arrays, tensors and JSON values (see the module docstring).
+
+    Returns
+    -------
+    The result, as :func:`load_result` reads it back (tuples stay tuples, NumPy scalars become
+    Python numbers, tensors come back as tensors), whether it was computed or read.
     """
     path = cache_path(kind, params, corpus_checksum)
-    if path.exists():
-        with open(path, "rb") as f:
-            return pickle.load(f)
+    result = load_result(path, _MISSING)
+    if result is not _MISSING:
+        return result
     result = compute()
-    atomic_write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    return result
+    save_result(path, result)
+    return _roundtrip(result)

@@ -435,7 +435,8 @@ def export(path, *, arch: str = BEST, binary: bool = False, progress: bool = Tru
     """Write the vectors of ``arch`` (default: the chapter's best) in word2vec.c's format.
 
     Trains them first if the cache does not hold them. Load the file with
-    ``gensim.models.KeyedVectors.load_word2vec_format(path, binary=binary)``.
+    ``gensim.models.KeyedVectors.load_word2vec_format(path, binary=binary)``. The file is
+    written atomically (:func:`course.cache.atomic_path`): a failure leaves no partial file.
 
     Returns
     -------
@@ -443,7 +444,8 @@ def export(path, *, arch: str = BEST, binary: bool = False, progress: bool = Tru
         The vectors written.
     """
     kv, _ = train(arch, progress=progress, **overrides)
-    kv.save_word2vec_format(path, binary=binary)
+    with cache.atomic_path(path) as tmp:
+        kv.save_word2vec_format(tmp, binary=binary)
     return kv
 
 

@@ -25,14 +25,13 @@ References
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from course._validation import check_finite, check_int
+from course.cache import atomic_open
 
 __all__ = ["KeyedVectors", "unit_rows", "cosine_top", "MAX_LOAD_BYTES"]
 
@@ -288,7 +287,7 @@ class KeyedVectors:
                                  "word2vec format.")
         vectors = np.asarray(self.vectors, dtype=np.float32)
         V, D = vectors.shape
-        with _atomic_writer(path) as f:
+        with atomic_open(path, "wb") as f:
             f.write(f"{V} {D}\n".encode())
             if binary:
                 data = vectors.astype("<f4")
@@ -490,20 +489,6 @@ def _read_binary_rows(f, name, V, D, n, encoding, errors, head):
                              f"has {len(raw)} of its {4 * D} bytes.")
         vectors[i] = np.frombuffer(raw, dtype="<f4")
     return keys, vectors, lambda i: f"row {i + 1}"
-
-
-@contextmanager
-def _atomic_writer(path):
-    """A binary file object on a temporary file that replaces ``path`` only once fully written."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _as_items(x) -> list:

@@ -7,6 +7,11 @@ a :class:`ChecksumMismatch` naming the source, the expected and the received che
 ``accept_checksum=True`` (``--accept-checksum``) writes it anyway and records the new checksum
 in ``data/text/accepted-checksums.json``. A source that cannot be fetched (no ``apt-get``, no
 network to the registry) is reported with the reason and the others are still built.
+
+Every text is written with its sha256 next to it (``data/text/<name>.txt.sha256``, see
+:func:`course.cache.write_verified`): reading the corpus checks it and extracts a damaged text
+again. ``accepted-checksums.json`` is checked the same way; a damaged one is reported and
+dropped (the build then refuses the texts it accepted until they are accepted again).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import atomic_write_bytes
+from ..cache import (atomic_write_bytes, checksum_path, file_sha256, load_json, record_sha256, recorded_sha256,
+                     save_json, write_verified)
 from ..paths import data_dir
 from .extract import EXTRACTORS
 from .fetch import SourceUnavailable, fetch
@@ -55,18 +61,23 @@ def _accepted_path() -> Path:
     return text_dir() / "accepted-checksums.json"
 
 
+def _is_accepted(obj) -> bool:
+    return isinstance(obj, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in obj.items())
+
+
 def _accepted() -> dict[str, str]:
     path = _accepted_path()
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    if path.exists() and not checksum_path(path).exists():  # written before checksums were recorded
+        try:
+            legacy = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            legacy = None  # load_json reports it as damaged
+        if _is_accepted(legacy):
+            try:
+                save_json(path, legacy)
+            except OSError:  # a read-only data folder: use it as it is
+                return legacy
+    return load_json(path, check=_is_accepted, remedy="the checksums it held must be accepted again") or {}
 
 
 def expected_checksum(source: Source) -> str | None:
@@ -123,6 +134,8 @@ def _build_one(source: Source, accept_checksum: bool, progress: bool, report: Bu
     path = text_path(source.name)
     expected = expected_checksum(source)
     if not force and path.exists() and expected is not None and file_sha256(path) == expected:
+        if recorded_sha256(path) != expected:  # built before checksums were written next to the texts
+            record_sha256(path, expected)
         report.skipped.append(source.name)
         log(f"{source.name}: up to date")
         return
@@ -146,9 +159,9 @@ def _build_one(source: Source, accept_checksum: bool, progress: bool, report: Bu
             return
         accepted = _accepted()
         accepted[source.name] = got
-        atomic_write_bytes(_accepted_path(), (json.dumps(accepted, indent=2, sort_keys=True) + "\n").encode())
+        save_json(_accepted_path(), dict(sorted(accepted.items())))
         log(f"{source.name}: accepted new checksum {got}")
-    atomic_write_bytes(path, payload)
+    write_verified(path, payload)
     rejected.unlink(missing_ok=True)
     report.built.append(source.name)
     report.seconds[source.name] = time.perf_counter() - start

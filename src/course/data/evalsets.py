@@ -15,9 +15,10 @@ Words are lower-cased (the corpus tokenizer lower-cases too).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from pathlib import Path
+
+from ..cache import file_sha256
 
 __all__ = ["EVALSETS", "evalset_path", "load_analogies", "is_semantic", "load_wordsim353", "load_simlex999"]
 
@@ -40,7 +41,7 @@ def evalset_path(name: str) -> Path:
     if spec is None or spec.origin is None:
         raise FileNotFoundError(f"Evaluation set {name!r} comes with gensim: pip install gensim==4.4.0")
     path = Path(spec.origin).parent / "test" / "test_data" / name
-    got = hashlib.sha256(path.read_bytes()).hexdigest()
+    got = file_sha256(path)
     if got != EVALSETS[name]:
         raise ValueError(
             f"Checksum mismatch for evaluation set {name!r} ({path}): expected {EVALSETS[name]}, got {got}. "

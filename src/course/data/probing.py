@@ -28,13 +28,13 @@ trained on.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from .._validation import check_choice, check_int
+from ..cache import file_sha256
 from .fetch import fetch_debian
 from .sources import Source
 from .text import tokenize
@@ -91,26 +91,20 @@ SUPERSENSES = (
 )
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _probing_file(name: str, verify: bool = True) -> Path:
     """Fetch the package holding ``PROBING_SOURCES[name]`` (if needed) and return the file."""
     source = PROBING_SOURCES[name]
-    path = fetch_debian(source) / source.path
+    root = fetch_debian(source)
+    path = root / source.path
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing from the unpacked package {source.package!r} (version {source.version}).")
     if verify:
-        digest = _sha256(path)
+        digest = file_sha256(path)
         if digest != source.sha256:
             raise ValueError(
                 f"{path} has sha256 {digest}, not the declared {source.sha256}: the package "
-                f"{source.package!r} changed (declared version {source.version}). Check the data, then "
+                f"{source.package!r} changed (declared version {source.version}) or the unpacked copy is damaged. "
+                f"Delete {root} to unpack it again; if it still differs, check the data, then "
                 "load it with verify=False to accept it."
             )
     return path

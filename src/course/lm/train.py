@@ -14,7 +14,8 @@ provides:
 * perplexity ``exp(mean NLL)`` over the predicted tokens, a tqdm progress bar with tokens/s,
   a :class:`History` of losses for the curves, explicit seeds,
 * checkpoints through :mod:`course.cache`, keyed by the hyperparameters, the vocabulary and the
-  corpus checksum, saved as ``state_dict`` files and loaded with ``torch.load(weights_only=True)``.
+  corpus checksum: the ``state_dict`` as arrays and the history as JSON in one sha256-checked
+  ``.npz`` (:func:`course.cache.save_result`), never unpickled; a damaged one is retrained.
 
 >>> import numpy as np
 >>> from course.lm.nnlm import NNLM
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
 import math
 import time
 from collections.abc import Sequence
@@ -43,7 +43,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._validation import check_divergence, check_float, check_int, check_token_ids
-from ..cache import atomic_write_bytes, cache_path
+from ..cache import cache_path, discard, load_result, save_result
 from .batching import IGNORE_INDEX, chunks, group_rows, pad_rows
 
 __all__ = ["TrainConfig", "History", "LMScore", "train", "evaluate", "lr_at", "make_optimizer", "train_cached",
@@ -359,10 +359,10 @@ CHECKPOINT_VERSION = 2
 
 def checkpoint_path(model: nn.Module, config: TrainConfig, corpus_checksum: str,
                     data_key: dict | None = None):
-    """Where :func:`train_cached` stores ``model`` trained with ``config`` (a ``.pt`` file)."""
+    """Where :func:`train_cached` stores ``model`` trained with ``config`` (a ``.npz`` file)."""
     params = {"model": type(model).__name__, "hparams": model.hparams, "train": asdict(config),
               "data": data_key or {}, "code": CHECKPOINT_VERSION}
-    return cache_path(f"lm-{type(model).__name__.lower()}", params, corpus_checksum).with_suffix(".pt")
+    return cache_path(f"lm-{type(model).__name__.lower()}", params, corpus_checksum)
 
 
 def train_cached(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequence[np.ndarray],
@@ -372,8 +372,11 @@ def train_cached(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows:
 
     The key holds the model class and ``model.hparams``, the ``config``, ``data_key`` (for
     example the vocabulary's :func:`vocab_fingerprint`), ``corpus_checksum`` and the package
-    version. A checkpoint holds the ``state_dict`` and the history as plain tensors and numbers
-    and is read with ``torch.load(weights_only=True)``: loading never runs pickled code.
+    version. A checkpoint holds the ``state_dict`` as arrays and the history as JSON
+    (:func:`course.cache.save_result`), checked against its sha256 and read with
+    ``allow_pickle=False``: loading never runs code. A damaged checkpoint (truncated, changed,
+    weights that do not fit the model) is reported with a :class:`course.cache.CacheWarning`,
+    deleted and trained again.
 
     Returns
     -------
@@ -381,17 +384,21 @@ def train_cached(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows:
         ``from_cache`` tells which happened; ``model`` holds the trained weights either way.
     """
     path = checkpoint_path(model, config, corpus_checksum, data_key)
-    if path.exists():
-        checkpoint = torch.load(path, weights_only=True)
-        model.load_state_dict(checkpoint["state_dict"])
-        model.eval()
-        history = History(**checkpoint["history"])
-        history.from_cache = True
-        return history
+    checkpoint = load_result(path, None, remedy="the model will be trained again")
+    if checkpoint is not None:
+        initial = copy.deepcopy(model.state_dict())
+        try:
+            model.load_state_dict(checkpoint["state_dict"])
+            history = History(**{**checkpoint["history"], "from_cache": True})
+        except (KeyError, TypeError, RuntimeError) as error:  # a file whose content does not fit the model
+            model.load_state_dict(initial)  # train from the model's own initial weights, as on a cold cache
+            discard(path, f"does not fit {type(model).__name__}: {type(error).__name__}: {error}",
+                    "the model will be trained again")
+        else:
+            model.eval()
+            return history
     history = train(model, train_rows, valid_rows, config, progress=progress)
-    buffer = io.BytesIO()
-    torch.save({"state_dict": model.state_dict(), "history": asdict(history)}, buffer)
-    atomic_write_bytes(path, buffer.getvalue())
+    save_result(path, {"state_dict": model.state_dict(), "history": asdict(history)})
     return history
 
 

@@ -11,7 +11,8 @@ Mikolov et al. (2013a, 2013b), written to be read module by module, in the order
 - :mod:`~course.word2vec.model`: the two weight matrices and one minibatch SGD step for every
   {Skip-gram, CBOW} x {softmax, negative sampling, hierarchical softmax};
 - :mod:`~course.word2vec.train`: :class:`Word2Vec`, gensim's parameter names, the training loop
-  with word2vec.c's learning-rate decay, threads, a progress bar and a cache.
+  with word2vec.c's learning-rate decay, threads, a progress bar and a cache (``train_cached``,
+  ``load_cached``).
 
 >>> from course.word2vec import Word2Vec
 >>> Word2Vec(vector_size=16, window=2, min_count=1, epochs=1).vector_size
@@ -20,7 +21,7 @@ Mikolov et al. (2013a, 2013b), written to be read module by module, in the order
 
 from __future__ import annotations
 
-__all__ = ["Word2Vec", "train_cached"]
+__all__ = ["Word2Vec", "train_cached", "load_cached"]
 
 
 def __getattr__(name: str):

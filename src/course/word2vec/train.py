@@ -28,7 +28,7 @@
 
 :func:`train_cached` trains on the course corpus through :func:`course.cache.cached`, keyed by
 the hyperparameters, :func:`course.data.corpus_checksum` and the package version, so later
-chapters reuse the vectors.
+chapters reuse the vectors; :func:`load_cached` reads them without ever training.
 
 References
 ----------
@@ -74,7 +74,7 @@ from .sampling import (
     reduced_windows,
 )
 
-__all__ = ["Word2VecConfig", "Word2Vec", "build_vocab", "train_cached"]
+__all__ = ["Word2VecConfig", "Word2Vec", "build_vocab", "train_cached", "load_cached"]
 
 _OWNER = "Word2Vec"
 _ARCHS = {False: "cbow", True: "skipgram", 0: "cbow", 1: "skipgram", "cbow": "cbow", "skipgram": "skipgram",
@@ -630,9 +630,27 @@ class _PlainVectors:  # pragma: no cover - stand-in until course.vectors exists
         self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
 
 
+def _cache_key(config: Word2VecConfig, split: str, subset: str, sources) -> dict:
+    """What the vectors trained by :func:`train_cached` depend on (with the corpus checksum)."""
+    key = {**config.key(), "split": split, "subset": subset, "sources": sources}
+    if config.hs:  # the update rule is part of what the vectors depend on
+        key["hs_max_steps"] = HS_MAX_STEPS
+    return key
+
+
+def _from_payload(result: dict, computed: bool):
+    """``(wv, info)`` from a cache entry of :func:`train_cached` (arrays plus JSON values)."""
+    info = {k: v for k, v in result.items() if k not in ("index_to_key", "vectors", "counts")}
+    info["from_cache"] = not computed
+    return _keyed_vectors(result["index_to_key"], result["vectors"], result["counts"]), info
+
+
 def train_cached(*, split: str = "all", subset: str = "full", sources=None, progress: bool = True, workers=None,
                  **params):
     """Word2Vec on the course corpus, trained once and then read from :mod:`course.cache`.
+
+    The cache entry holds the vectors and counts as arrays and everything else as JSON
+    (:func:`course.cache.save_result`); it is checked against its sha256 and never unpickled.
 
     Parameters
     ----------
@@ -655,9 +673,7 @@ def train_cached(*, split: str = "all", subset: str = "full", sources=None, prog
     from .. import data
 
     trainer = Word2Vec(progress=progress, workers=workers, **params)  # validates before any work
-    key = {**trainer.config.key(), "split": split, "subset": subset, "sources": sources}
-    if trainer.config.hs:  # the update rule is part of what the vectors depend on
-        key["hs_max_steps"] = HS_MAX_STEPS
+    key = _cache_key(trainer.config, split, subset, sources)
     computed = []
 
     def compute():
@@ -673,6 +689,28 @@ def train_cached(*, split: str = "all", subset: str = "full", sources=None, prog
         }
 
     result = cache.cached("word2vec", key, data.corpus_checksum(subset, sources), compute)
-    info = {k: v for k, v in result.items() if k not in ("index_to_key", "vectors", "counts")}
-    info["from_cache"] = not computed
-    return _keyed_vectors(result["index_to_key"], result["vectors"], result["counts"]), info
+    return _from_payload(result, bool(computed))
+
+
+def load_cached(*, split: str = "all", subset: str = "full", sources=None, **params):
+    """What :func:`train_cached` with these arguments would return, if it is cached; else None.
+
+    Nothing is trained: a chapter that only *shows* vectors an earlier chapter trained calls
+    this (chapter 09 reads chapter 06's).
+
+    Parameters
+    ----------
+    split, subset, sources, **params
+        As in :func:`train_cached` (the defaults are :class:`Word2Vec`'s).
+
+    Returns
+    -------
+    (wv, info) or None
+        As :func:`train_cached` returns them (``info["from_cache"]`` is True), or None when the
+        cache holds no such vectors.
+    """
+    from .. import data
+
+    config = Word2Vec(progress=False, **params).config  # validates
+    result = cache.lookup("word2vec", _cache_key(config, split, subset, sources), data.corpus_checksum(subset, sources))
+    return None if result is None else _from_payload(result, False)
