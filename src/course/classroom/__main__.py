@@ -40,7 +40,7 @@ def _chapters(paths: list[Path], parser) -> list[Path]:
 
 def _positive(name: str):
     """An argparse type: a finite number > 0, else the validation message naming ``name``."""
-    from .grade import _positive as check
+    from .execute import check_positive as check
 
     def parse(text: str) -> float:
         try:

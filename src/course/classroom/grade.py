@@ -25,7 +25,7 @@ be read.
 
 **The fence.** Each notebook runs in a fresh kernel in a fresh temporary folder holding a copy of
 it, with a time limit per cell (an interrupt; a cell that swallows it has its kernel killed
-:data:`GRACE` seconds later), a time limit for the whole notebook, a memory limit, and, where
+:data:`~course.classroom.execute.GRACE` seconds later), a time limit for the whole notebook, a memory limit, and, where
 Linux allows it, the submissions folder, the course checkout, the Python installation and the
 CSV's folder read-only (see :mod:`course.classroom.sandbox`). The CSV is rewritten through a
 temporary file and a rename after every row, so a crash or a kill loses nothing graded so far.
@@ -34,32 +34,27 @@ temporary file and a rename after every row, so a crash or a kill loses nothing 
 from __future__ import annotations
 
 import ast
-import asyncio
 import copy
 import csv
 import io
 import json
-import math
 import os
 import secrets
 import shutil
 import site
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .exercises import Chapter, MarkerError, python_source, stub_source
+from .execute import MIME, Limits, execute
 from .sandbox import Sandbox, isolation_problem
 
 __all__ = ["Row", "Limits", "outcome", "grade_notebook", "grade", "write_csv", "check_out", "FIELDS", "MIME"]
 
 FIELDS = ("student", "notebook", "exercise", "status", "message")
-MIME = "application/vnd.course.grade+json"  # the grader's record of one exercise's check
-GRACE = 3.0  # seconds a cell has, after the interrupt, before its kernel is killed
-OUTPUT_CAP = 2**22  # bytes of output kept per cell: a cell that prints forever cannot fill the grader's memory
 
 
 @dataclass(frozen=True)
@@ -69,38 +64,6 @@ class Row:
     exercise: str
     status: str  # pass, fail or manual
     message: str
-
-
-def _positive(value, name: str) -> float:
-    from .._validation import check_float
-
-    value = check_float(value, name, "grade", low=0.0, low_closed=False)
-    if not math.isfinite(value):
-        raise ValueError(f"The {name!r} parameter of grade must be a float in the range (0, inf). Got {value!r} instead.")
-    return value
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one submission may use.
-
-    Parameters
-    ----------
-    timeout : float, default=600
-        Seconds per cell; then the kernel is interrupted, and killed :data:`GRACE` s later.
-    notebook_timeout : float, default=1800
-        Seconds for the whole notebook, its cells and the grader's checks.
-    memory_mb : float, default=8192
-        MiB of address space for the kernel (``RLIMIT_AS``).
-    """
-
-    timeout: float = 600
-    notebook_timeout: float = 1800
-    memory_mb: float = 8192
-
-    def __post_init__(self):
-        for name in ("timeout", "notebook_timeout", "memory_mb"):
-            object.__setattr__(self, name, _positive(getattr(self, name), name))
 
 
 # ----------------------------------------------------------------------------- the grader's cells
@@ -217,127 +180,6 @@ def outcome(cells, verdict: dict | None, checked: bool, limits: Limits = Limits(
     return "fail", _error_message(str(verdict.get("ename", "Error")), str(verdict.get("evalue", "")), limits)
 
 
-# ----------------------------------------------------------------------------- running one notebook
-@dataclass
-class _Run:
-    """What happened to the cells of one run: notes per cell index, the executed ones, why it stopped."""
-
-    notes: dict[int, str] = field(default_factory=dict)
-    executed: set[int] = field(default_factory=set)
-    stopped: str = ""
-
-
-def _client_class():
-    from nbclient import NotebookClient
-
-    class CappedClient(NotebookClient):
-        """An nbclient that keeps at most OUTPUT_CAP bytes of output per cell (the grader's record always)."""
-
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            if MIME not in content.get("data", {}):
-                size = self._sizes.get(cell_index, 0) + len(json.dumps(content, default=str))
-                self._sizes[cell_index] = size
-                if size > OUTPUT_CAP:
-                    return None
-            return super().output(outs, msg, display_id, cell_index)
-
-    return CappedClient
-
-
-def _kernel_manager(sandbox: Sandbox, scratch: Path):
-    from jupyter_client.manager import AsyncKernelManager
-
-    class SandboxedKernelManager(AsyncKernelManager):
-        def format_kernel_cmd(self, extra_arguments=None):
-            return sandbox.command(super().format_kernel_cmd(extra_arguments), scratch)
-
-    return SandboxedKernelManager(kernel_name="python3")
-
-
-def _kernel_env(scratch: Path) -> dict[str, str]:
-    from ..paths import data_dir
-
-    env = dict(os.environ)
-    for name in ("ipython", "jupyter", "tmp"):
-        (scratch / name).mkdir(exist_ok=True)
-    env.update(IPYTHONDIR=str(scratch / "ipython"), JUPYTER_CONFIG_DIR=str(scratch / "jupyter"),
-               TMPDIR=str(scratch / "tmp"), PYTHONNOUSERSITE="1", COURSE_DATA_DIR=str(data_dir()))
-    return env
-
-
-async def _execute(nb, work: Path, scratch: Path, limits: Limits, sandbox: Sandbox,
-                   name: Callable[[int], str] = "cell {}".format) -> _Run:
-    """Run the code cells of ``nb`` in place, one by one, within the limits; ``name(i)`` names cell i."""
-    from nbclient.exceptions import DeadKernelError
-
-    run = _Run()
-    km = _kernel_manager(sandbox, scratch)
-    client = _client_class()(nb, km=km, timeout=int(math.ceil(limits.timeout)), allow_errors=True,
-                             interrupt_on_timeout=True, resources={"metadata": {"path": str(work)}})
-    client._sizes = {}
-    read, write = os.pipe()  # the launcher's stdin: it kills the kernel when this process goes away
-    log = open(scratch / "kernel.log", "wb")
-    try:
-        try:
-            await client.async_start_new_kernel(env=_kernel_env(scratch), stdin=read, stdout=log, stderr=log)
-            await client.async_start_new_kernel_client()
-        except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is a grade
-            tail = (scratch / "kernel.log").read_text(errors="replace").strip().splitlines()[-1:]
-            run.stopped = f"the kernel did not start ({type(exc).__name__}: {exc}" + (f"; {tail[0]}" if tail else "") + ")"
-            return run
-        finally:
-            os.close(read)
-        deadline = time.monotonic() + limits.notebook_timeout
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code" or not cell.source.strip():
-                continue
-            left = deadline - time.monotonic()
-            if left <= 0:
-                run.stopped = f"the notebook ran longer than {limits.notebook_timeout:g} s"
-                break
-            by_cell = limits.timeout <= left
-            limit = limits.timeout if by_cell else left
-            why = (f"a cell ran longer than {limits.timeout:g} s" if by_cell
-                   else f"the notebook ran longer than {limits.notebook_timeout:g} s")
-            client.timeout = max(1, int(math.ceil(limit)))
-            run.executed.add(index)
-            start = time.monotonic()
-            task = asyncio.ensure_future(client.async_execute_cell(cell, index))
-            done, _ = await asyncio.wait({task}, timeout=client.timeout + GRACE)
-            if task not in done:  # the interrupt was swallowed: stop the whole process tree
-                await km.shutdown_kernel(now=True)
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-                run.notes[index] = f"timed out ({why}; it ignored the interrupt, so its kernel was stopped)"
-                run.stopped = f"the kernel was stopped in {name(index)}: {why}"
-                break
-            try:
-                task.result()
-            except DeadKernelError:
-                run.notes[index] = "the kernel died in this cell (killed, os._exit, or a crash)"
-                run.stopped = f"the kernel died in {name(index)}"
-                break
-            except Exception as exc:  # noqa: BLE001
-                run.notes[index] = f"{type(exc).__name__}: {exc}"
-                run.stopped = f"the run failed in {name(index)}: {type(exc).__name__}"
-                break
-            if time.monotonic() - start >= client.timeout:
-                run.notes[index] = f"timed out ({why})"
-    finally:
-        os.close(write)
-        log.close()
-        try:
-            await km.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001 - already gone
-            pass
-        try:
-            client.kc and client.kc.stop_channels()
-        except Exception:  # noqa: BLE001
-            pass
-    return run
-
-
 # ----------------------------------------------------------------------------- reading and grading one notebook
 class _Unreadable(Exception):
     pass
@@ -356,6 +198,8 @@ def _read(path: Path):
         raise _Unreadable(f"not a notebook: invalid JSON ({exc})") from None
     if not isinstance(data, dict) or "nbformat" not in data:
         raise _Unreadable("not a notebook: the JSON has no 'nbformat' field")
+    if isinstance(data["nbformat"], int) and data["nbformat"] >= 4 and not isinstance(data.get("cells"), list):
+        raise _Unreadable("not a notebook: it has no list of cells")
     try:
         nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # noqa: BLE001
@@ -410,7 +254,7 @@ def grade_notebook(path: Path, student: str, sources: list[Chapter], limits: Lim
         work.mkdir()
         shutil.copy2(path, work / path.name)  # the kernel's folder: a copy of the submission, nothing else
         names = {v: f"cell {k}" for k, v in where.items()} | {v: f"the grader's check of {k}" for k, v in graders.items()}
-        run = _run_sync(_execute(run_nb, work, scratch, limits, sandbox, names.get))
+        run = execute(run_nb, work, scratch, limits, sandbox, names.get)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     rows, owned = [], set()
@@ -441,15 +285,6 @@ def grade_notebook(path: Path, student: str, sources: list[Chapter], limits: Lim
     if run.stopped:
         rows.append(notebook_row(f"execution stopped: {run.stopped}"))
     return rows
-
-
-def _run_sync(coroutine):
-    from jupyter_core.utils import run_sync
-
-    async def wrapped():
-        return await coroutine
-
-    return run_sync(wrapped)()
 
 
 def _student(path: Path, root: Path) -> str:
