@@ -367,3 +367,10 @@ def test_write_csv_replaces_the_file_whole(tmp_path):
         assert list(csv.reader(f)) == [["student", "notebook", "exercise", "status", "message"],
                                        ["b", "b.ipynb", "ex", "fail", 'a "quoted", message\nover two lines']]
     assert os.listdir(tmp_path) == ["g.csv"]
+
+
+def test_the_teaching_page_documents_the_limits_and_what_the_sandbox_does_not_stop():
+    text = (Path(__file__).resolve().parents[1] / "book" / "teaching.md").read_text()
+    for needle in ("--timeout", "--notebook-timeout", "--memory", "--read-only", "--no-sandbox", "unshare",
+                   "not a security boundary", "writes are **not** blocked"):
+        assert needle in text, needle
