@@ -76,6 +76,8 @@ def hostile_batch(root: Path, checkout: Path) -> dict[str, object]:
                                f"\nsubprocess.run(['umount', '-l', {str(checkout)!r}])"
                                f"\nsubprocess.run(['mount', '-o', 'remount,bind,rw', {str(checkout)!r}])"
                                f"\nopen('scratch.txt', 'w').write('mine')  # its own folder: allowed"
+                               f"\nimport os  # the data folder seems writable (a throwaway layer), so caches work"
+                               f"\nopen(os.path.join(os.environ['COURSE_DATA_DIR'], 'cache.txt'), 'w').write('x')"
                                f"\nopen({str(subs / 'bob.ipynb')!r}, 'w').write('{{}}')")
         double.source = f"open({str(checkout / 'hacked.txt')!r}, 'w').write('x')\n" + double.source
 
@@ -154,6 +156,10 @@ def batch(tmp_path_factory):
 
     import course.classroom.execute as running
 
+    data = root / "data"  # the kernel's data folder: it may write there, nothing must reach the disk
+    data.mkdir()
+    saved = os.environ.get("COURSE_DATA_DIR")
+    os.environ["COURSE_DATA_DIR"] = str(data)
     grading.write_csv, grace = spy, running.GRACE
     running.GRACE = 1.0  # the kernel that swallows interrupts is killed 1 s after its interrupt
     start = time.monotonic()
@@ -162,6 +168,10 @@ def batch(tmp_path_factory):
                        "--notebook-timeout", "60", "--memory", "2048", "--read-only", str(checkout)])
     finally:
         grading.write_csv, running.GRACE = real, grace
+        if saved is None:
+            os.environ.pop("COURSE_DATA_DIR")
+        else:
+            os.environ["COURSE_DATA_DIR"] = saved
     seconds = time.monotonic() - start
     with open(out, newline="") as f:
         rows = [tuple(r.values()) for r in csv.DictReader(f)]
@@ -189,6 +199,7 @@ def test_nothing_is_written_outside_the_sandbox(batch):
     subs, root = batch["subs"], batch["root"]
     assert {p: p.read_bytes() for p in subs.iterdir()} == batch["before"]  # bob.ipynb not overwritten
     assert list(batch["checkout"].iterdir()) == []
+    assert list((root / "data").iterdir()) == []  # frank's cache.txt went to the throwaway layer
     assert sorted(p.name for p in root.rglob("*") if p.is_file() and p.parent.name in ("grades", "source")) == [
         "99_tiny.ipynb", "grades.csv"]  # no temporary CSV left behind
     assert not list(root.rglob("scratch.txt"))  # the notebook's own folder was a throwaway copy

@@ -134,7 +134,8 @@ async def _execute_async(nb, work: Path, scratch: Path, limits: Limits, sandbox:
             await client.async_start_new_kernel_client()
         except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is a grade
             tail = (scratch / "kernel.log").read_text(errors="replace").strip().splitlines()[-1:]
-            run.stopped = f"the kernel did not start ({type(exc).__name__}: {exc}" + (f"; {tail[0]}" if tail else "") + ")"
+            run.stopped = (f"the kernel did not start ({type(exc).__name__}: {exc}" + (f"; {tail[0]}" if tail else "")
+                           + f"; it may use {limits.memory_mb:g} MiB)")
             return run
         finally:
             os.close(read)
