@@ -29,7 +29,7 @@ help:
 	@echo "make determinism execute notebooks twice from a cold cache and compare (NB=06; PERTURB=1: other CPU kernels)"
 	@echo "make lab        open JupyterLab on the notebooks"
 	@echo "make student    write the student edition of every chapter into _build/student (NB=01 for one)"
-	@echo "make grade      grade submitted notebooks: make grade SUBMISSIONS=dir [GRADES=grades.csv]"
+	@echo "make grade      grade submitted notebooks: make grade SUBMISSIONS=dir [GRADES=grades.csv] [GRADE_FLAGS='--timeout 300']"
 	@echo "make bench      run the benchmarks against peer libraries"
 	@echo "make clean      remove build products (keeps .venv and data/)"
 
@@ -106,13 +106,14 @@ bench: $(STAMP) data
 STUDENT_DIR ?= _build/student
 SUBMISSIONS ?=
 GRADES ?= grades.csv
+GRADE_FLAGS ?=
 
 student: $(STAMP)
 	$(BIN)/python -m course.classroom student --out $(STUDENT_DIR) $(NOTEBOOKS)
 
 grade: data
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir [GRADES=grades.csv]" >&2; exit 2; }
-	$(BIN)/python -m course.classroom grade "$(SUBMISSIONS)" --out "$(GRADES)"
+	$(BIN)/python -m course.classroom grade "$(SUBMISSIONS)" --out "$(GRADES)" $(GRADE_FLAGS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -320,7 +320,7 @@ def test_grade_maps_every_outcome_to_a_row(tmp_path):
     slow = tiny_chapter()
     slow.cells[7].source = "import time\ntime.sleep(60)"
     nbformat.write(slow, subs / "dave.ipynb")
-    rows = grade(subs, [source], timeout=5)
+    rows = grade(subs, [source], timeout=2)
     write_csv(rows, tmp_path / "grades.csv")
     assert read_csv(tmp_path / "grades.csv") == [
         ("alice", "homework.ipynb", "ex-tiny-share", "pass", ""),
@@ -331,7 +331,7 @@ def test_grade_maps_every_outcome_to_a_row(tmp_path):
         ("carol", "carol.ipynb", "ex-tiny-double", "fail", "NameError: name 'bse' is not defined"),
         ("carol", "carol.ipynb", "(notebook)", "fail", "cell 1 raised ValueError: oops"),
         ("dave", "dave.ipynb", "ex-tiny-share", "pass", ""),
-        ("dave", "dave.ipynb", "ex-tiny-double", "fail", "timed out (a cell ran longer than 5 s)"),
+        ("dave", "dave.ipynb", "ex-tiny-double", "fail", "timed out (a cell ran longer than 2 s)"),
     ]
 
 

@@ -4,6 +4,7 @@ Usage::
 
     python -m course.classroom student [--out _build/student] [--strict] [notebooks ...]
     python -m course.classroom grade SUBMISSIONS_DIR [--out grades.csv] [--source notebooks] [--timeout 600]
+                                     [--notebook-timeout 1800] [--memory 8192] [--read-only DIR] [--no-sandbox]
     python -m course.classroom lint [notebooks ...]
     python -m course.classroom table [notebooks ...]
     python -m course.classroom verify [--out _build/verify] [notebooks ...]
@@ -37,6 +38,41 @@ def _chapters(paths: list[Path], parser) -> list[Path]:
     return paths
 
 
+def _positive(name: str):
+    """An argparse type: a finite number > 0, else the validation message naming ``name``."""
+    from .execute import check_positive as check
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"The {name!r} parameter of grade must be a float in the range "
+                                             f"(0, inf). Got {text!r} instead.") from None
+        try:
+            return check(value, name)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def _sources(folder: Path | None, parser) -> list[Path]:
+    """The chapter notebooks of ``--source`` (a folder, or one notebook); a clear error if there are none."""
+    folder = folder if folder is not None else Path("notebooks")
+    where = "--source" if folder != Path("notebooks") else "the default --source notebooks/"
+    if folder.is_file() and folder.suffix == ".ipynb":
+        paths = [folder]
+    elif folder.is_dir():
+        paths = sorted(folder.glob("[0-9]*.ipynb"))
+    else:
+        parser.error(f"{where}: no folder {folder} (give the folder of the source chapters, e.g. notebooks)")
+    if not paths:
+        parser.error(f"{where}: {folder} holds no chapter notebook (files named like 00_corpus.ipynb)")
+    if not any(Chapter.read(p).exercises for p in paths):
+        parser.error(f"{where}: the notebooks in {folder} have no exercises: give the source chapters")
+    return paths
+
+
 def table_rows(paths) -> list[str]:
     """The rows of book/teaching.md's exercise table, one per exercise, for every chapter given."""
     rows = []
@@ -60,7 +96,16 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("submissions", type=Path)
     grade.add_argument("--out", type=Path, default=Path("grades.csv"))
     grade.add_argument("--source", type=Path, default=None, help="folder of the source chapters (default notebooks/)")
-    grade.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    grade.add_argument("--timeout", type=_positive("--timeout"), default=600.0,
+                       help="seconds a cell may run before it is interrupted (default 600)")
+    grade.add_argument("--notebook-timeout", type=_positive("--notebook-timeout"), default=1800.0,
+                       help="seconds a whole notebook may run (default 1800)")
+    grade.add_argument("--memory", type=_positive("--memory"), default=8192.0,
+                       help="MiB of memory (address space) for each student's kernel (default 8192)")
+    grade.add_argument("--read-only", type=Path, action="append", default=[], metavar="DIR",
+                       help="another folder students' code must not write to (repeatable)")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="no namespaces: only the time and memory limits and a temporary folder")
     check = sub.add_parser("lint", help="list the exercise rules each chapter breaks")
     check.add_argument("notebooks", nargs="*", type=Path)
     table = sub.add_parser("table", help="print the exercise rows of book/teaching.md")
@@ -90,13 +135,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if errors else 0
 
     if args.command == "grade":
-        from .grade import grade as run, write_csv
+        from .grade import Limits, check_out, grade as run
 
         if not args.submissions.is_dir():
             parser.error(f"no folder {args.submissions}")
-        sources = _chapters(sorted((args.source or Path("notebooks")).glob("[0-9]*.ipynb")), parser)
-        rows = run(args.submissions, sources, args.timeout, progress=lambda m: print(m, flush=True))
-        write_csv(rows, args.out)
+        try:
+            check_out(args.out, args.submissions)
+        except ValueError as exc:
+            parser.error(str(exc))
+        sources = _sources(args.source, parser)
+        limits = Limits(args.timeout, args.notebook_timeout, args.memory)
+        rows = run(args.submissions, sources, limits, out=args.out, read_only=args.read_only,
+                   isolate=not args.no_sandbox, progress=lambda m: print(m, flush=True),
+                   warn=lambda m: print(m, file=sys.stderr, flush=True))
         counts = {s: sum(r.status == s for r in rows) for s in ("pass", "fail", "manual")}
         print(f"wrote {args.out}: {len(rows)} rows, " + ", ".join(f"{n} {s}" for s, n in counts.items()))
         return 0

@@ -1,32 +1,58 @@
-"""Grade submitted student notebooks: execute each one, read every exercise's outcome, write a CSV.
+"""Grade submitted student notebooks: run each one fenced in, check every exercise itself, write a CSV.
 
 A submission is any ``.ipynb`` under the submissions folder. The student is the file name's stem
 for a notebook directly in the folder (``alice.ipynb``), else the first subfolder
 (``alice/00_corpus.ipynb``, nbgrader's ``submitted/alice/ps1/00_corpus.ipynb``). The chapter is
 recognised by its exercise labels, so a renamed file still grades.
 
-Each notebook runs top to bottom in a fresh kernel (nbclient, errors allowed, a time limit per
-cell), in its own folder. An exercise owns the code cells from its ``{exercise}`` directive to
-the next one, and its outcome is
+**The grader checks, not the student.** From the *source* chapter (never the student's copy) the
+grader takes each exercise's check call, the ``course.checks`` call that follows
+``### END SOLUTION``. After the student's cells of the exercise it runs a cell of its own that
+imports that check from ``course.checks`` (so a student's ``check_x = print`` is not the check),
+calls it on the student's objects and publishes the outcome as display data of the private type
+:data:`MIME`, stamped with a random number drawn for this run. Only that record grades: a cell
+that prints ``PASS: ...`` proves nothing. The outcome of an exercise is
 
-- ``pass``: its cells ran and printed every ``PASS`` line the solution prints;
-- ``fail``: the first error of its cells, as a message: the ``CheckFailed`` text,
-  ``not answered`` for ``NotImplementedError``, ``timed out`` or ``TypeError: ...`` otherwise;
-  or which ``PASS`` line is missing;
+- ``pass``: its cells ran without an error and the grader's check returned;
+- ``fail``: the first error of its cells or of the grader's check: the ``CheckFailed`` text,
+  ``not answered`` for ``NotImplementedError``, ``timed out (...)``, the exception otherwise;
+  ``not run: <why>`` when the kernel stopped before the exercise;
 - ``manual``: no automatic check (a derivation or an experiment); its cells ran, the teacher reads it.
 
-An error in a cell outside every exercise gets a row of its own, exercise ``(notebook)``.
+An error in a cell before the first exercise gets a row of its own, exercise ``(notebook)``, and
+so does a notebook that stops early (its kernel died, was killed after a time limit) or cannot
+be read.
+
+**The fence.** Each notebook runs in a fresh kernel in a fresh temporary folder holding a copy of
+it, with a time limit per cell (an interrupt; a cell that swallows it has its kernel killed
+:data:`~course.classroom.execute.GRACE` seconds later), a time limit for the whole notebook, a memory limit, and, where
+Linux allows it, the submissions folder, the course checkout, the Python installation and the
+CSV's folder read-only (see :mod:`course.classroom.sandbox`). The CSV is rewritten through a
+temporary file and a rename after every row, so a crash or a kill loses nothing graded so far.
 """
 
 from __future__ import annotations
 
+import ast
+import copy
 import csv
+import io
+import json
+import os
+import secrets
+import shutil
+import site
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .exercises import Chapter
+from .exercises import Chapter, MarkerError, python_source, stub_source
+from .execute import MIME, Limits, execute
+from .sandbox import Sandbox, isolation_problem
 
-__all__ = ["Row", "outcome", "grade_notebook", "grade", "write_csv", "FIELDS"]
+__all__ = ["Row", "Limits", "outcome", "grade_notebook", "grade", "write_csv", "check_out", "FIELDS", "MIME"]
 
 FIELDS = ("student", "notebook", "exercise", "status", "message")
 
@@ -40,53 +66,225 @@ class Row:
     message: str
 
 
-def _pass_lines(cells) -> list[str]:
-    return [line.strip() for cell in cells for o in cell.get("outputs", []) if o.get("output_type") == "stream"
-            for line in o.get("text", "").split("\n") if line.startswith("PASS")]
+# ----------------------------------------------------------------------------- the grader's cells
+def check_statements(chapter: Chapter, label: str) -> list[str]:
+    """The source's top-level statements of exercise ``label`` that call a check, bound to ``course.checks``.
+
+    Each check call's function is replaced by the function imported from its module, so the
+    statement runs the real check whatever the student's namespace holds.
+
+    >>> from course.classroom.exercises import _demo_notebook
+    >>> check_statements(Chapter.from_notebook(_demo_notebook()), "ex-demo-square")
+    ["__import__('importlib').import_module('course.checks.demo').check_square(square)"]
+    """
+    exercise = chapter.exercise(label)
+    out = []
+    for index in exercise.solution_cells:
+        try:
+            tree = ast.parse(python_source(stub_source(chapter.nb.cells[index].source)))
+        except (MarkerError, SyntaxError):
+            continue
+        for statement in tree.body:
+            calls = [n for n in ast.walk(statement) if isinstance(n, ast.Call) and chapter._check_of(n.func)]
+            for call in calls:
+                module, name = chapter._check_of(call.func).rsplit(".", 1)
+                call.func = ast.parse(f"__import__('importlib').import_module({module!r}).{name}", mode="eval").body
+            if calls:
+                out.append(ast.unparse(ast.fix_missing_locations(statement)))
+    return out
 
 
-def _error_message(output, timeout: int) -> str:
-    name, value = output.get("ename", "Error"), str(output.get("evalue", "")).strip()
+def grader_cell(label: str, statements: list[str], nonce: str):
+    """A code cell that runs ``statements`` and publishes ``{nonce, exercise, status[, ename, evalue]}``."""
+    import nbformat.v4 as v4
+
+    body = "\n".join("            " + line for s in statements for line in s.split("\n"))
+    source = f'''def _course_grader():
+    import contextlib, io
+    from IPython.display import publish_display_data
+    record = {{"nonce": {nonce!r}, "exercise": {label!r}, "status": "pass"}}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+{body}
+    except BaseException as error:
+        record.update(status="error", ename=type(error).__name__, evalue=str(error))
+    publish_display_data({{{MIME!r}: record}})
+_course_grader()
+del _course_grader'''
+    return v4.new_code_cell(source, metadata={"course": {"grader": label}})
+
+
+def _verdict(cell, label: str, nonce: str) -> dict | None:
+    records = [o["data"][MIME] for o in cell.get("outputs", []) if o.get("output_type") == "display_data"
+               and isinstance(o.get("data", {}).get(MIME), dict)]
+    mine = [r for r in records if r.get("nonce") == nonce and r.get("exercise") == label]
+    return mine[0] if len(mine) == 1 else None
+
+
+# ----------------------------------------------------------------------------- outcomes
+def _error_message(name: str, value: str, limits: Limits) -> str:
+    value = str(value).strip()
     if name == "NotImplementedError":
         return "not answered"
     if name == "CheckFailed":
         return value
-    if name in ("KeyboardInterrupt", "CellTimeoutError"):
-        return f"timed out (a cell ran longer than {timeout} s)"
+    if name == "MemoryError":
+        return f"MemoryError (the kernel may use {limits.memory_mb:g} MiB)"
     return f"{name}: {value}" if value else name
 
 
-def outcome(cells, expected_pass: list[str], timeout: int = 600) -> tuple[str, str]:
-    """``(status, message)`` of one exercise from its executed code cells and the PASS lines it should print.
+def outcome(cells, verdict: dict | None, checked: bool, limits: Limits = Limits(), notes=(), ran: bool = True):
+    """``(status, message)`` of one exercise.
+
+    ``cells`` are its executed code cells, ``notes`` what the run says about each (a time limit,
+    a dead kernel: it replaces the cell's errors), ``verdict`` the grader's record for a
+    ``checked`` exercise, ``ran`` whether any of its cells was executed.
 
     >>> import nbformat.v4 as v4
     >>> err = lambda name, value: v4.new_code_cell(outputs=[v4.new_output("error", ename=name, evalue=value, traceback=[])])
     >>> out = lambda text: v4.new_code_cell(outputs=[v4.new_output("stream", name="stdout", text=text)])
-    >>> outcome([out("PASS: squares\\n")], ["PASS: squares"])
+    >>> ok, failed = {"status": "pass"}, {"status": "error", "ename": "NameError", "evalue": "name 'square' is not defined"}
+    >>> outcome([out("PASS: squares\\n")], ok, True)
     ('pass', '')
-    >>> outcome([err("NotImplementedError", "")], ["PASS: squares"])
+    >>> outcome([out("PASS: squares\\n")], failed, True)  # printed, but the grader's check failed
+    ('fail', "NameError: name 'square' is not defined")
+    >>> outcome([err("NotImplementedError", "")], failed, True)
     ('fail', 'not answered')
-    >>> outcome([err("CheckFailed", "square(3) = 6, expected 9")], ["PASS: squares"])
+    >>> outcome([err("CheckFailed", "square(3) = 6, expected 9")], None, True)
     ('fail', 'square(3) = 6, expected 9')
-    >>> outcome([out("done\\n")], ["PASS: squares"])
-    ('fail', "no 'PASS: squares': run the check cell unchanged")
-    >>> outcome([err("ZeroDivisionError", "division by zero")], [])
+    >>> outcome([err("ZeroDivisionError", "division by zero")], None, False)
     ('fail', 'ZeroDivisionError: division by zero')
-    >>> outcome([out("done\\n")], [])
+    >>> outcome([out("done\\n")], None, False)
     ('manual', 'no automatic check: read the answer')
+    >>> outcome([out("")], None, True, ran=False)
+    ('fail', 'not run')
     """
-    if not any(c.get("execution_count") is not None or c.get("outputs") for c in cells) and cells:
+    notes = list(notes) or [""] * len(cells)
+    problems = []
+    for cell, note in zip(cells, notes):
+        if note:
+            problems.append(note)
+            continue
+        problems += [_error_message(o.get("ename", "Error"), o.get("evalue", ""), limits)
+                     for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    if problems:
+        return "fail", "; ".join(dict.fromkeys(problems))
+    if not ran:
         return "fail", "not run"
-    errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    if errors:
-        return "fail", "; ".join(dict.fromkeys(_error_message(e, timeout) for e in errors))
-    printed = set(_pass_lines(cells))
-    missing = [line for line in expected_pass if line not in printed]
-    if missing:
-        return "fail", "; ".join(f"no {line!r}: run the check cell unchanged" for line in missing)
-    if expected_pass:
+    if not checked:
+        return "manual", "no automatic check: read the answer"
+    if verdict is None:
+        return "fail", "the grader's check left no result"
+    if verdict.get("status") == "pass":
         return "pass", ""
-    return "manual", "no automatic check: read the answer"
+    return "fail", _error_message(str(verdict.get("ename", "Error")), str(verdict.get("evalue", "")), limits)
+
+
+# ----------------------------------------------------------------------------- reading and grading one notebook
+class _Unreadable(Exception):
+    pass
+
+
+def _read(path: Path):
+    import nbformat
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _Unreadable(f"cannot read the file: {exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise _Unreadable(f"not a notebook: invalid JSON ({exc})") from None
+    if not isinstance(data, dict) or "nbformat" not in data:
+        raise _Unreadable("not a notebook: the JSON has no 'nbformat' field")
+    if isinstance(data["nbformat"], int) and data["nbformat"] >= 4 and not isinstance(data.get("cells"), list):
+        raise _Unreadable("not a notebook: it has no list of cells")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # noqa: BLE001
+        raise _Unreadable(f"not a notebook: {str(exc).strip().splitlines()[0]}") from None
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        raise _Unreadable("not a notebook: it has no list of cells")
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw") \
+                or not isinstance(cell.get("source"), str):
+            raise _Unreadable(f"not a notebook: cell {i} has no cell_type and source")
+    return nb
+
+
+def grade_notebook(path: Path, student: str, sources: list[Chapter], limits: Limits = Limits(),
+                   sandbox: Sandbox = Sandbox(isolate=False)) -> list[Row]:
+    """Run one submission, fenced in, and return one row per exercise of its chapter (and notebook rows)."""
+    path = Path(path)
+    notebook_row = lambda message: Row(student, path.name, "(notebook)", "fail", message)  # noqa: E731
+    try:
+        nb = _read(path)
+    except _Unreadable as exc:
+        return [notebook_row(str(exc))]
+    mine = Chapter.from_notebook(nb, path.name)
+    source = _match(mine, sources)
+    if source is None:
+        return [notebook_row("no exercise of the course found in this notebook")]
+    for cell in nb.cells:  # grade what the student's code does now, not what it printed before
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+
+    nonce = secrets.token_hex(16)
+    checks = {e.label: check_statements(source, e.label) for e in source.exercises}
+    found = {e.label: e for e in mine.exercises}
+    after: dict[int, list] = {}
+    for label, statements in checks.items():
+        if statements and label in found:
+            e = found[label]
+            after.setdefault(max(e.region, default=e.cell), []).append(grader_cell(label, statements, nonce))
+    run_nb, where, graders = copy.deepcopy(nb), {}, {}
+    run_nb.cells = []
+    for i, cell in enumerate(nb.cells):
+        where[i] = len(run_nb.cells)
+        run_nb.cells.append(cell)
+        for extra in after.get(i, []):
+            graders[extra.metadata["course"]["grader"]] = len(run_nb.cells)
+            run_nb.cells.append(extra)
+
+    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    try:
+        work = scratch / "work"
+        work.mkdir()
+        shutil.copy2(path, work / path.name)  # the kernel's folder: a copy of the submission, nothing else
+        names = {v: f"cell {k}" for k, v in where.items()} | {v: f"the grader's check of {k}" for k, v in graders.items()}
+        run = execute(run_nb, work, scratch, limits, sandbox, names.get)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    rows, owned = [], set()
+    for exercise in source.exercises:
+        e = found.get(exercise.label)
+        if e is None:
+            rows.append(Row(student, path.name, exercise.label, "fail", "exercise not found in the notebook"))
+            continue
+        owned.update(e.region)
+        indices = [where[i] for i in e.region] + ([graders[e.label]] if e.label in graders else [])
+        cells = [run_nb.cells[i] for i in indices]
+        checked = bool(checks[exercise.label])
+        verdict = _verdict(run_nb.cells[graders[e.label]], e.label, nonce) if e.label in graders else None
+        ran = any(i in run.executed for i in indices) or not indices
+        status, message = outcome(cells, verdict, checked, limits, [run.notes.get(i, "") for i in indices], ran)
+        if run.stopped and message == "not run":
+            message = f"not run: {run.stopped}"
+        rows.append(Row(student, path.name, exercise.label, status, message))
+    first = min((e.cell for e in mine.exercises), default=len(nb.cells))
+    for i, cell in enumerate(nb.cells[:first]):
+        if cell.cell_type != "code" or i in owned:
+            continue
+        note = run.notes.get(where[i])
+        errors = [o for o in run_nb.cells[where[i]].get("outputs", []) if o.get("output_type") == "error"]
+        if note or errors:
+            what = note or _error_message(errors[0].get("ename", "Error"), errors[0].get("evalue", ""), limits)
+            rows.append(notebook_row(f"cell {i} raised {what}" if not note else f"cell {i}: {what}"))
+    if run.stopped:
+        rows.append(notebook_row(f"execution stopped: {run.stopped}"))
+    return rows
 
 
 def _student(path: Path, root: Path) -> str:
@@ -100,77 +298,147 @@ def _match(submitted: Chapter, sources: list[Chapter]) -> Chapter | None:
     return best if best is not None and labels & {e.label for e in best.exercises} else None
 
 
-def _execute(nb, folder: Path, timeout: int) -> str:
-    """Run ``nb`` in place; return "" or why execution stopped early (dead kernel, ...)."""
-    from nbclient import NotebookClient
+# ----------------------------------------------------------------------------- the batch
+def write_csv(rows: Iterable[Row], out: str | Path) -> None:
+    """Write the rows with a header line (student, notebook, exercise, status, message), atomically.
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            interrupt_on_timeout=True, resources={"metadata": {"path": str(folder)}})
+    The text goes to a temporary file in the same folder, renamed over ``out``: a reader sees the
+    old file or the new one, never half of one.
+    """
+    out = Path(out)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(FIELDS)
+    for row in rows:
+        writer.writerow([row.student, row.notebook, row.exercise, row.status, row.message])
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
-        client.execute()
-    except Exception as exc:  # noqa: BLE001 - a dead kernel or a broken notebook is a grade, not a crash
-        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}".strip(": ")
-    return ""
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            f.write(buffer.getvalue())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def grade_notebook(path: Path, student: str, sources: list[Chapter], timeout: int = 600) -> list[Row]:
-    """Execute one submission and return one row per exercise of its chapter."""
-    import nbformat
+def check_out(out: str | Path, submissions: str | Path) -> Path:
+    """``out`` as an absolute path if the CSV can be written there, else a ValueError saying why."""
+    out, submissions = Path(out).absolute(), Path(submissions).resolve()
+    if out.is_dir():
+        raise ValueError(f"--out {out} is a folder: give the CSV file's name, e.g. {out / 'grades.csv'}")
+    if not out.parent.is_dir():
+        raise ValueError(f"--out {out}: the folder {out.parent} does not exist")
+    if not os.access(out.parent, os.W_OK):
+        raise ValueError(f"--out {out}: the folder {out.parent} is not writable")
+    if out.parent.resolve() == submissions or submissions in out.parent.resolve().parents:
+        raise ValueError(f"--out {out} is inside the submissions folder {submissions}: "
+                         "write the grades where the students' code cannot")
+    return out
 
-    path = Path(path)
+
+def protected_folders(submissions: Path, sources: Iterable[Path], out: Path | None, extra: Iterable[Path] = ()) -> list[Path]:
+    """The folders a graded kernel must not write to: the submissions, the course and Python, the grades."""
+    from ..paths import project_root
+
+    folders = [submissions, *(Path(p).parent for p in sources), *extra]
+    if out is not None:
+        folders.append(Path(out).parent)
+    if project_root() is not None:
+        folders.append(project_root())
+    folders += [Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), Path(site.getusersitepackages()),
+                Path.home() / ".ipython", Path.home() / ".jupyter"]
+    found = []
+    for folder in folders:
+        folder = Path(folder).resolve()
+        if folder.is_dir() and folder not in found:
+            found.append(folder)
+    return sorted(found, key=lambda p: len(p.parts))  # parents first: a child's bind then stays on top
+
+
+def choose_sandbox(read_only: list[Path], limits: Limits, isolate: bool, warn: Callable[[str], None]) -> Sandbox:
+    """The strongest sandbox this machine allows, with a warning for each thing it cannot do."""
+    from ..paths import data_dir
+
+    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
     try:
-        nb = nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # noqa: BLE001
-        return [Row(student, path.name, "(notebook)", "fail", f"cannot read the notebook: {exc}")]
-    source = _match(Chapter.from_notebook(nb, path.name), sources)
-    if source is None:
-        return [Row(student, path.name, "(notebook)", "fail", "no exercise of the course found in this notebook")]
-    for cell in nb.cells:  # grade what the student's code does now, not what it printed before
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    stopped = _execute(nb, path.parent.resolve(), timeout)
-    done = Chapter.from_notebook(nb, path.name)
-    rows, owned = [], set()
-    for exercise in source.exercises:
-        expected = _pass_lines(source.nb.cells[i] for i in exercise.solution_cells)
-        mine = next((e for e in done.exercises if e.label == exercise.label), None)
-        if mine is None:
-            rows.append(Row(student, path.name, exercise.label, "fail", "exercise not found in the notebook"))
-            continue
-        owned.update(mine.region)
-        status, message = outcome([nb.cells[i] for i in mine.region], expected, timeout)
-        if stopped and message == "not run":
-            message = f"not run: {stopped}"
-        rows.append(Row(student, path.name, exercise.label, status, message))
-    first = min((e.cell for e in done.exercises), default=len(nb.cells))
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and i not in owned and i < first:
-            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-            if errors:
-                rows.append(Row(student, path.name, "(notebook)", "fail",
-                                f"cell {i} raised {_error_message(errors[0], timeout)}"))
-    if stopped:
-        rows.append(Row(student, path.name, "(notebook)", "fail", f"execution stopped: {stopped}"))
-    return rows
+        kept = [p for p in read_only if p != scratch and p not in scratch.parents]
+        for p in read_only:
+            if p not in kept:
+                warn(f"warning: {p} holds the temporary folder {scratch.parent}, so students' code can write to it")
+        if not isolate:
+            warn("warning: grading without a sandbox (asked): students' code runs with the time and memory "
+                 "limits in a temporary folder, but it CAN write to the submissions folder, the course checkout "
+                 "and anywhere this user can")
+            return Sandbox(memory_mb=limits.memory_mb, isolate=False)
+        full = Sandbox(tuple(kept), (data_dir().resolve(),), limits.memory_mb)
+        problem = isolation_problem(full, scratch)
+        if not problem:
+            return full
+        read_only_data = Sandbox(tuple(kept), (), limits.memory_mb)
+        if not isolation_problem(read_only_data, scratch):
+            warn(f"warning: no throwaway layer over the data folder ({problem}): it is read-only for students' "
+                 "code, so a chapter that writes to its cache fails")
+            return read_only_data
+        warn(f"warning: no sandbox ({problem}): students' code runs with the time and memory limits in a "
+             "temporary folder, but it CAN write to the submissions folder, the course checkout and anywhere "
+             "this user can")
+        return Sandbox(memory_mb=limits.memory_mb, isolate=False)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def grade(submissions: str | Path, source_paths, timeout: int = 600, progress=None) -> list[Row]:
-    """Grade every notebook under ``submissions`` against the chapters at ``source_paths``."""
-    root = Path(submissions)
+def submissions_of(root: Path) -> list[Path]:
+    return sorted(p for p in Path(root).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def grade(submissions: str | Path, source_paths, limits: Limits | None = None, *, out: str | Path | None = None,
+          read_only: Iterable[str | Path] = (), isolate: bool = True, progress: Callable[[str], None] | None = None,
+          warn: Callable[[str], None] | None = None, timeout: float | None = None) -> list[Row]:
+    """Grade every notebook under ``submissions`` against the chapters at ``source_paths``.
+
+    Parameters
+    ----------
+    submissions : str or Path
+        The folder of submitted notebooks.
+    source_paths : list of Path
+        The source chapters (with their solutions): they say which checks each exercise has.
+    limits : Limits, optional
+        Time and memory per notebook; ``timeout`` alone sets the seconds per cell.
+    out : str or Path, optional
+        The CSV, rewritten atomically after every row (checked with :func:`check_out` first).
+    read_only : iterable of Path
+        More folders the students' code must not write to.
+    isolate : bool, default=True
+        Use the namespaces of :mod:`course.classroom.sandbox` where the machine allows it.
+    progress, warn : callable, optional
+        Called with a line of progress, with each warning.
+
+    Returns
+    -------
+    list of Row
+    """
+    limits = limits or (Limits(timeout=timeout) if timeout is not None else Limits())
+    root = Path(submissions).resolve()
+    if not root.is_dir():
+        raise ValueError(f"the submissions folder {submissions} does not exist")
+    out = check_out(out, root) if out is not None else None
     sources = [Chapter.read(p) for p in source_paths]
-    rows = []
-    for path in sorted(p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts):
+    warn = warn or (lambda m: print(m, file=sys.stderr))
+    fence = choose_sandbox(protected_folders(root, source_paths, out, [Path(p) for p in read_only]),
+                           limits, isolate, warn)
+    rows: list[Row] = []
+    if out is not None:
+        write_csv(rows, out)
+    for path in submissions_of(root):
         student = _student(path, root)
         if progress:
             progress(f"grading {path.relative_to(root)} ({student}) ...")
-        rows += grade_notebook(path, student, sources, timeout)
+        try:
+            new = grade_notebook(path, student, sources, limits, fence)
+        except Exception as exc:  # noqa: BLE001 - one bad notebook never stops the batch
+            new = [Row(student, path.name, "(notebook)", "fail", f"the grader failed: {type(exc).__name__}: {exc}")]
+        for row in new:
+            rows.append(row)
+            if out is not None:
+                write_csv(rows, out)
     return rows
-
-
-def write_csv(rows: list[Row], out: str | Path) -> None:
-    """Write the rows with a header line (student, notebook, exercise, status, message)."""
-    with open(out, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(FIELDS)
-        for row in rows:
-            writer.writerow([row.student, row.notebook, row.exercise, row.status, row.message])
