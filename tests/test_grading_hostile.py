@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import nbformat
-import nbformat.v4 as v4
 import pytest
 
 from course.classroom import Chapter, student_notebook

@@ -1,6 +1,5 @@
 """RNNLM (Mikolov et al. 2010): the recurrence, agreement with nn.RNN, truncated BPTT."""
 
-import math
 
 import numpy as np
 import pytest

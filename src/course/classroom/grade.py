@@ -48,6 +48,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import atomic_open
 from .exercises import Chapter, MarkerError, python_source, stub_source
 from .execute import MIME, Limits, execute
 from .sandbox import Sandbox, isolation_problem
@@ -311,14 +312,8 @@ def write_csv(rows: Iterable[Row], out: str | Path) -> None:
     writer.writerow(FIELDS)
     for row in rows:
         writer.writerow([row.student, row.notebook, row.exercise, row.status, row.message])
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            f.write(buffer.getvalue())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(out, "w", newline="", encoding="utf-8") as f:
+        f.write(buffer.getvalue())
 
 
 def check_out(out: str | Path, submissions: str | Path) -> Path:

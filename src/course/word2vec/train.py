@@ -42,7 +42,6 @@ References
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import Counter
