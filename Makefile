@@ -26,7 +26,7 @@ help:
 	@echo "make assets     vendor MathJax and the widget scripts from npm into _vendor/"
 	@echo "make data       build the course corpus into data/"
 	@echo "make notebooks  re-execute notebooks and save their outputs (NB=01 for one chapter)"
-	@echo "make determinism execute notebooks twice from a cold cache and compare (NB=06; PERTURB=1: other CPU kernels)"
+	@echo "make determinism execute notebooks twice from a cold cache and compare (NB=06; PERTURB=blas or cpu)"
 	@echo "make lab        open JupyterLab on the notebooks"
 	@echo "make student    write the student edition of every chapter into _build/student (NB=01 for one)"
 	@echo "make grade      grade submitted notebooks: make grade SUBMISSIONS=dir [GRADES=grades.csv] [GRADE_FLAGS='--timeout 300']"
@@ -95,10 +95,11 @@ notebooks: $(STAMP)
 	env -u MPLBACKEND $(BIN)/python -m course.notebooks execute $(NOTEBOOKS)
 
 # Two cold runs of each notebook, the second compared with the first by nbval (same sanitizer and
-# tags as `make nbval`); PERTURB=1 makes the second run pick other CPU kernels, as another machine would.
+# tags as `make nbval`); PERTURB=blas makes the second run pick another OpenBLAS kernel (environments
+# differ in OPENBLAS_CORETYPE), PERTURB=cpu other torch and MKL kernels too, as another processor would.
 PERTURB ?=
 determinism: $(STAMP) data
-	env -u MPLBACKEND $(BIN)/python -m course.notebooks determinism $(if $(filter 1 yes true,$(PERTURB)),--perturb) $(NOTEBOOKS)
+	env -u MPLBACKEND $(BIN)/python -m course.notebooks determinism $(if $(PERTURB),--perturb $(PERTURB)) $(NOTEBOOKS)
 
 bench: $(STAMP) data
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py

@@ -105,9 +105,9 @@ EXPECTED = [
     ("bob", "ex-tiny-double", "fail", "not answered"),
     ("carol", "ex-tiny-share", "fail", "not answered"),
     ("carol", "ex-tiny-double", "fail", "not answered"),
-    ("dave", "ex-tiny-share", "fail", "timed out (a cell ran longer than 2 s; it ignored the interrupt, so its kernel was stopped)"),
-    ("dave", "ex-tiny-double", "fail", "not run: the kernel was stopped in cell 3: a cell ran longer than 2 s"),
-    ("dave", "(notebook)", "fail", "execution stopped: the kernel was stopped in cell 3: a cell ran longer than 2 s"),
+    ("dave", "ex-tiny-share", "fail", "timed out (a cell ran longer than 6 s; it ignored the interrupt, so its kernel was stopped)"),
+    ("dave", "ex-tiny-double", "fail", "not run: the kernel was stopped in cell 3: a cell ran longer than 6 s"),
+    ("dave", "(notebook)", "fail", "execution stopped: the kernel was stopped in cell 3: a cell ran longer than 6 s"),
     ("erin", "ex-tiny-share", "pass", ""),
     ("erin", "ex-tiny-double", "manual", "no automatic check: read the answer"),
     ("erin", "(notebook)", "fail", "cell 1 raised SystemExit: 3"),
@@ -163,7 +163,7 @@ def batch(tmp_path_factory):
     running.GRACE = 1.0  # the kernel that swallows interrupts is killed 1 s after its interrupt
     start = time.monotonic()
     try:
-        status = main(["grade", str(subs), "--out", str(out), "--source", str(source), "--timeout", "2",
+        status = main(["grade", str(subs), "--out", str(out), "--source", str(source), "--timeout", "6",
                        "--notebook-timeout", "60", "--memory", "2048", "--read-only", str(checkout)])
     finally:
         grading.write_csv, running.GRACE = real, grace
@@ -296,14 +296,14 @@ def test_the_notebook_time_limit_stops_many_short_cells(tmp_path):
 
     def slow(share, double, nb):
         answered(share, double, nb)
-        nb.cells[1].source += "\nimport time\ntime.sleep(1.5)"
-        double.source = "time.sleep(1.5)\n" + double.source
+        nb.cells[1].source += "\nimport time\ntime.sleep(3.5)"
+        double.source = "time.sleep(3.5)\n" + double.source
 
     nbformat.write(student(slow), subs / "eve.ipynb")
-    rows = grade(subs, [source], Limits(timeout=10, notebook_timeout=2), warn=lambda m: None)
+    rows = grade(subs, [source], Limits(timeout=10, notebook_timeout=5), warn=lambda m: None)
     assert [(r.exercise, r.status, r.message) for r in rows] == [
         ("ex-tiny-share", "pass", ""),
-        ("ex-tiny-double", "fail", "timed out (the notebook ran longer than 2 s)"),
+        ("ex-tiny-double", "fail", "timed out (the notebook ran longer than 5 s)"),
     ]
 
 

