@@ -17,6 +17,15 @@ NPM_STAMP := node_modules/.package-lock.json
 BOOK_EXECUTE := $(filter 1 yes true,$(EXECUTE))
 BOOK_CONFIG := $(if $(BOOK_EXECUTE),_build/_config.execute.yml,_config.yml)
 
+# Every run whose outputs are compared (nbval, make notebooks, the classroom edition, determinism)
+# pins what would otherwise make a figure depend on the machine: the thread count, and, on x86-64
+# processors with AVX2, the CPU kernels OpenBLAS (numpy, scipy, gensim), ATen, MKL and oneDNN pick
+# (environments set OPENBLAS_CORETYPE differently; processors differ in AVX-512). Both are ordinary
+# settings of those libraries; a notebook run by hand in Jupyter uses whatever the machine has.
+KERNEL_ENV := $(if $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo yes),\
+	OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 ONEDNN_MAX_CPU_ISA=AVX2)
+CHECKED_ENV := env -u MPLBACKEND COURSE_THREADS=2 $(KERNEL_ENV)
+
 .PHONY: help install data test unit nbval classroom determinism book assets browser notebooks lab bench student grade clean
 
 help:
@@ -49,14 +58,14 @@ unit: $(STAMP)
 
 nbval: $(STAMP)
 	@test -n "$(NOTEBOOKS)" || { echo "no notebook matches notebooks/$(NB)*.ipynb"; exit 1; }
-	env -u MPLBACKEND $(BIN)/python -m pytest -p no:randomly --nbval --nbval-current-env \
+	$(CHECKED_ENV) $(BIN)/python -m pytest -p no:randomly --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
 
 # The classroom edition of every chapter executed under nbval (only the stubbed exercises may fail)
 # and chapter 00's graded; a few chapters only: `make classroom CHAPTERS="00_corpus 04_complexity"`.
 CHAPTERS ?=
 classroom: $(STAMP) data
-	env -u MPLBACKEND $(BIN)/python -m pytest -m slow tests/test_classroom.py -k "$(if $(CHAPTERS),$(subst $(space), or ,$(CHAPTERS)) or grade_chapter_00)"
+	$(CHECKED_ENV) $(BIN)/python -m pytest -m slow tests/test_classroom.py -k "$(if $(CHAPTERS),$(subst $(space), or ,$(CHAPTERS)) or grade_chapter_00)"
 
 test: data unit nbval classroom
 
@@ -92,14 +101,14 @@ browser: $(STAMP)
 	$(BIN)/python -m pytest -p no:randomly -m browser tests/test_book_browser.py
 
 notebooks: $(STAMP)
-	env -u MPLBACKEND $(BIN)/python -m course.notebooks execute $(NOTEBOOKS)
+	$(CHECKED_ENV) $(BIN)/python -m course.notebooks execute $(NOTEBOOKS)
 
 # Two cold runs of each notebook, the second compared with the first by nbval (same sanitizer and
 # tags as `make nbval`); PERTURB=blas makes the second run pick another OpenBLAS kernel (environments
 # differ in OPENBLAS_CORETYPE), PERTURB=cpu other torch and MKL kernels too, as another processor would.
 PERTURB ?=
 determinism: $(STAMP) data
-	env -u MPLBACKEND $(BIN)/python -m course.notebooks determinism $(if $(PERTURB),--perturb $(PERTURB)) $(NOTEBOOKS)
+	$(CHECKED_ENV) $(BIN)/python -m course.notebooks determinism $(if $(PERTURB),--perturb $(PERTURB)) $(NOTEBOOKS)
 
 bench: $(STAMP) data
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py

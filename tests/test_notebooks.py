@@ -66,9 +66,19 @@ def test_perturbation_must_be_a_known_one(tmp_path):
         notebooks.determinism([tmp_path / "a.ipynb"], perturb="gpu")
 
 
-def test_perturbed_run_picks_another_openblas_kernel():
-    assert notebooks._other_coretype({"OPENBLAS_CORETYPE": "Haswell"}) == {"OPENBLAS_CORETYPE": "SkylakeX"}
-    assert notebooks._other_coretype({}) == {"OPENBLAS_CORETYPE": "Haswell"}
+def test_perturbed_run_switches_each_pinned_kernel_to_another():
+    pinned = {name: values[0] for name, values in notebooks.KERNEL_SETTINGS.items()}
+    assert notebooks.perturbed(pinned, "blas") == {"OPENBLAS_CORETYPE": "SkylakeX"}
+    assert notebooks.perturbed(pinned, "cpu") == {name: v[1] for name, v in notebooks.KERNEL_SETTINGS.items()}
+    assert notebooks.perturbed({}, "cpu") == pinned  # unpinned: run 2 pins them, run 1 had the defaults
+
+
+def test_the_makefile_pins_the_kernels_the_perturbation_knows():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    for name, (pinned, _) in notebooks.KERNEL_SETTINGS.items():
+        assert f"{name}={pinned}" in makefile
 
 
 def test_command_line_refuses_a_missing_notebook_and_a_bad_timeout(tmp_path, capsys):

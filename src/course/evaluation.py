@@ -709,9 +709,9 @@ def comparison_table(results: dict, percent: bool = False) -> str:
     results : dict of str to dict
         ``{model name: evaluate(kv)}``.
     percent : bool, default=False
-        Accuracies and coverage in percent with one decimal and Spearman's rho with three
-        (a precision that a single question answered differently rarely changes), instead of
-        fractions with four significant digits.
+        Accuracies and coverage in percent with one decimal and Spearman's rho with two (its
+        standard error over a few hundred pairs is about 0.05, so a third decimal is noise),
+        instead of fractions with four significant digits.
 
     >>> from course.vectors import KeyedVectors
     >>> kv = KeyedVectors(["a", "b", "c", "d"], np.eye(4))
@@ -738,7 +738,7 @@ def comparison_table(results: dict, percent: bool = False) -> str:
         rhos = [r[n].spearman if n in r else float("nan") for n in sim_names]
         if percent:
             shares = [_percent(x) for x in shares]
-            rhos = ["nan" if x != x else f"{x:.3f}" for x in rhos]
+            rhos = ["nan" if x != x else f"{x:.2f}" for x in rhos]
         rows.append([model, *shares, *rhos])
     return table(rows, header)
 

