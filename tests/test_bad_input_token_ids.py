@@ -77,3 +77,27 @@ def test_bilm_characters_and_targets():
     bad_targets[0, 2] = -1  # a negative id other than the padding id
     with pytest.raises(ValueError, match="Got -1 instead"):
         model(chars, bad_targets)
+
+
+def test_the_id_check_adds_no_counted_operation_to_a_forward_pass():
+    # Chapter 04 counts a forward pass's operations with a torch dispatch mode: the check must not show up.
+    import torch
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    from course._validation import check_token_ids
+
+    class Seen(TorchDispatchMode):
+        def __init__(self):
+            super().__init__()
+            self.ops = []
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            if torch.Tag.pointwise in func.tags or func._overloadpacket in (torch.ops.aten.index, torch.ops.aten.min,
+                                                                            torch.ops.aten.max):
+                self.ops.append(str(func))
+            return func(*args, **(kwargs or {}))
+
+    ids = torch.tensor([[0, 3, -1, 9]])
+    with Seen() as seen:
+        check_token_ids(ids, "idx", "NNLM.forward", vocab_size=10, ignore_index=-1)
+    assert seen.ops == []

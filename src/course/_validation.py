@@ -448,8 +448,8 @@ def check_token_ids(ids: Any, name: str, owner: str, vocab_size: int, ignore_ind
                     unit: str = "words") -> None:
     """Raise naming the vocabulary size if an integer tensor holds ids outside ``[0, vocab_size)``.
 
-    One min/max pass (plus a mask when ``ignore_index`` marks padding): cheap next to a forward
-    pass, and it replaces torch's "index out of range in self" with a message that says which id
+    One min/max pass in NumPy (plus a mask when ``ignore_index`` marks padding): cheap next to a
+    forward pass, invisible to torch's dispatcher (so operation counts stay the model's), and it replaces torch's "index out of range in self" with a message that says which id
     and which vocabulary.
 
     Examples
@@ -468,11 +468,14 @@ def check_token_ids(ids: Any, name: str, owner: str, vocab_size: int, ignore_ind
         raise TypeError(f"The {name!r} parameter of {owner} must be an integer tensor of token ids. Got {what} instead.")
     if ids.numel() == 0:
         return
+    # In NumPy, not torch: no torch operation runs, so chapter 04's operation counts of a forward
+    # pass (course.complexity.counting) see only the model's own work.
+    values = ids.numpy() if ids.device.type == "cpu" else ids.detach().cpu().numpy()
     if ignore_index is not None:
-        ids = ids[ids != ignore_index]
-        if ids.numel() == 0:
+        values = values[values != ignore_index]
+        if values.size == 0:
             return
-    lo, hi = int(ids.min()), int(ids.max())
+    lo, hi = int(values.min()), int(values.max())
     if lo < 0 or hi >= vocab_size:
         allowed = f"[0, {vocab_size})" + ("" if ignore_index is None else f" or {ignore_index} (padding)")
         raise ValueError(f"The {name!r} parameter of {owner} must hold token ids in {allowed} (the vocabulary has "
