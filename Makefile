@@ -101,14 +101,14 @@ browser: $(STAMP)
 	$(BIN)/python -m pytest -p no:randomly -m browser tests/test_book_browser.py
 
 notebooks: $(STAMP)
-	$(CHECKED_ENV) $(BIN)/python -m course.notebooks execute $(NOTEBOOKS)
+	$(CHECKED_ENV) $(BIN)/python -m course.base.notebooks execute $(NOTEBOOKS)
 
 # Two cold runs of each notebook, the second compared with the first by nbval (same sanitizer and
 # tags as `make nbval`); PERTURB=blas makes the second run pick another OpenBLAS kernel (environments
 # differ in OPENBLAS_CORETYPE), PERTURB=cpu other torch and MKL kernels too, as another processor would.
 PERTURB ?=
 determinism: $(STAMP) data
-	$(CHECKED_ENV) $(BIN)/python -m course.notebooks determinism $(if $(PERTURB),--perturb $(PERTURB)) $(NOTEBOOKS)
+	$(CHECKED_ENV) $(BIN)/python -m course.base.notebooks determinism $(if $(PERTURB),--perturb $(PERTURB)) $(NOTEBOOKS)
 
 bench: $(STAMP) data
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from course._validation import TrainingDivergedError, check_float
+from course.base.validation import TrainingDivergedError, check_float
 from course.lm.ngram import NGramLM
 from course.lm.nnlm import NNLM
 from course.lm.rnnlm import RNNLM

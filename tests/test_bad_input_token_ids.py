@@ -84,7 +84,7 @@ def test_the_id_check_adds_no_counted_operation_to_a_forward_pass():
     import torch
     from torch.utils._python_dispatch import TorchDispatchMode
 
-    from course._validation import check_token_ids
+    from course.base.validation import check_token_ids
 
     class Seen(TorchDispatchMode):
         def __init__(self):

@@ -9,7 +9,7 @@ parameter and the method; one-pass iterables are read once and give the same ans
 import numpy as np
 import pytest
 
-from course._validation import check_sentences, check_tokens
+from course.base.validation import check_sentences, check_tokens
 from course.corpus_stats import coverage_by_vocab_size, heaps_curve
 from course.data import Vocab
 from course.data.text import format_document, split_sentences, tokenize

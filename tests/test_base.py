@@ -3,9 +3,9 @@
 import pytest
 
 import course
-from course import cache
-from course._validation import NotFittedError, check_choice, check_float, check_int, check_is_fitted, check_nonempty
-from course.utils import seed_everything, sig, table
+from course.base import cache
+from course.base.validation import NotFittedError, check_choice, check_float, check_int, check_is_fitted, check_nonempty
+from course.base.notebook import seed_everything, sig, table
 
 
 def test_check_int_message_names_parameter_owner_range_and_value():

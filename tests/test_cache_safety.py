@@ -1,4 +1,4 @@
-"""Caches that cannot run code and that heal (course.cache and every cache built on it).
+"""Caches that cannot run code and that heal (course.base.cache and every cache built on it).
 
 Fault class: a file the package wrote earlier is damaged (truncated, changed, garbage, missing its
 checksum) or replaced by a hostile one (a pickle that would run code). Each cache must report it
@@ -21,8 +21,9 @@ import numpy as np
 import pytest
 import torch
 
-from course import cache, data, experiments
-from course.cache import CacheWarning, checksum_path, record_sha256
+from course import data, experiments
+from course.base import cache
+from course.base.cache import CacheWarning, checksum_path, record_sha256
 from course.data import corpus
 from course.data.build import BuildReport, build, text_path
 from course.data.sources import SOURCES

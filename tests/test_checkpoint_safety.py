@@ -16,7 +16,7 @@ import time
 import pytest
 import torch
 
-from course.cache import checksum_path
+from course.base.cache import checksum_path
 from course.data import Vocab
 from course.elmo.bilm import BiLM, BiLMConfig
 from course.elmo.checkpoint import (MAX_PARAMETERS, CheckpointError, ChecksumMismatch, load_checkpoint,

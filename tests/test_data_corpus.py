@@ -19,7 +19,7 @@ from course.data.corpus import (
 )
 from course.data.sources import default_names
 from course.data.text import tokenize
-from course.paths import data_dir
+from course.base.paths import data_dir
 
 
 def _doc(source, i):

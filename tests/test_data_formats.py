@@ -10,7 +10,7 @@ import pytest
 from course.data import readers
 from course.data.rdata import RList, read_lazyload_db, read_rds, serialize_strings, unserialize
 from course.data.sword import osis_to_text, read_ztext
-from course.paths import data_dir
+from course.base.paths import data_dir
 
 # --------------------------------------------------------------------------- R serialization
 # A minimal XDR writer, independent of the reader: it follows R Internals 1.8 directly.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from course._validation import NotFittedError
+from course.base.validation import NotFittedError
 from course.data import Vocab
 
 SENTENCES = [["b", "a", "c", "a"], ["c", "a", "d"], ["b", "e"]]  # a:3, b:2, c:2, d:1, e:1

@@ -135,7 +135,7 @@ def test_within_both_bounds_the_file_arrives(server, tmp_path):
 
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"deadline": 0}, ValueError, r"The 'deadline' parameter of download must be a float in the range \(0, inf\)"),
-    ({"deadline": float("inf")}, ValueError, "'deadline' parameter of download must be a finite float"),
+    ({"deadline": float("inf")}, ValueError, r"The 'deadline' parameter of download must be a float in the range \(0, inf\)\. Got inf instead"),
     ({"deadline": "1"}, TypeError, "'deadline' parameter of download"),
     ({"timeout": -1}, ValueError, "'timeout' parameter of download"),
     ({"max_bytes": 0}, ValueError, r"The 'max_bytes' parameter of download must be an int in the range \[1, inf\)"),

@@ -363,7 +363,7 @@ def test_bad_out_is_a_clear_error_before_any_notebook_runs(folders, capsys):
 def test_the_protected_folders_include_the_checkout_and_python(tmp_path):
     import sys
 
-    from course.paths import project_root
+    from course.base.paths import project_root
 
     folders = protected_folders(tmp_path / "subs", [], tmp_path / "g.csv")
     assert project_root() in folders and Path(sys.prefix).resolve() in folders and tmp_path in folders

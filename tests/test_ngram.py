@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from course._validation import NotFittedError
+from course.base.validation import NotFittedError
 from course.data import Vocab
 from course.lm.ngram import BOS, EOS, UNK, NGramLM, ngrams
 

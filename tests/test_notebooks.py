@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat import v4
 
-from course import notebooks
+from course.base import notebooks
 
 
 def _notebook(path, *sources):
@@ -40,7 +40,7 @@ def test_each_run_starts_from_a_cold_cache_that_shares_the_corpus(tmp_path, data
     # Both runs must see the corpus and neither may see a trained model or what the other run cached.
     probe = _notebook(
         tmp_path / "probe.ipynb",
-        "from course.paths import data_dir\n"
+        "from course.base.paths import data_dir\n"
         "d = data_dir()\n"
         "print('corpus:', (d / 'text' / 'corpus.txt').read_text().strip())\n"
         "print('trained model visible:', (d / 'cache' / 'word2vec' / 'model.npz').exists())\n"

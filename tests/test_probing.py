@@ -7,7 +7,7 @@ import pytest
 from course.data import tokenize
 from course.data.probing import (PROBING_SOURCES, SUPERSENSES, load_tagged_sentences, load_wordnet_examples,
                                  parse_tagged_line, parse_wordnet_line)
-from course.paths import data_dir
+from course.base.paths import data_dir
 
 
 def fetched(package: str) -> bool:

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course._validation import check_choice, check_finite, check_float, check_int
-from course.utils import table
+from course.base.validation import check_choice, check_finite, check_float, check_int
+from course.base.notebook import table
 from course.vectors import cosine_top, unit_rows
 
 __all__ = [

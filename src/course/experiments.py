@@ -3,7 +3,7 @@
 Mikolov et al. (2013a) make their case for CBOW and Skip-gram with the Semantic-Syntactic Word
 Relationship test set and a few tables: architectures compared on one corpus (their Tables 3, 4
 and 6) and vector size against training data (Table 2). This module runs the same experiments
-on the course corpus, every run through :mod:`course.cache`, so a chapter re-run is cheap:
+on the course corpus, every run through :mod:`course.base.cache`, so a chapter re-run is cheap:
 
 * :func:`train` trains one of the four word2vec variants of :data:`ARCHITECTURES` with the
   chapter's :data:`SETTINGS` on the language-model training split (:func:`course.word2vec.train_cached`);
@@ -43,8 +43,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import cache
-from ._validation import check_choice, check_int
+from .base import cache
+from .base.validation import check_choice, check_int
 from .vectors import KeyedVectors
 
 __all__ = [
@@ -436,7 +436,7 @@ def export(path, *, arch: str = BEST, binary: bool = False, progress: bool = Tru
 
     Trains them first if the cache does not hold them. Load the file with
     ``gensim.models.KeyedVectors.load_word2vec_format(path, binary=binary)``. The file is
-    written atomically (:func:`course.cache.atomic_path`): a failure leaves no partial file.
+    written atomically (:func:`course.base.cache.atomic_path`): a failure leaves no partial file.
 
     Returns
     -------
@@ -460,7 +460,7 @@ def analogy_explorer(kv, a: str = "man", b: str = "king", c: str = "woman", topn
     from IPython.display import display
 
     from .evaluation import solve_analogy
-    from .utils import table
+    from .base.notebook import table
 
     boxes = [widgets.Text(value=w, description=name, layout=widgets.Layout(width="180px"))
              for name, w in (("a", a), ("b", b), ("c", c))]

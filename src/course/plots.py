@@ -127,7 +127,7 @@ def neighbours_explorer(models: dict, words: Sequence[str], topn: int = 8):
     from IPython.display import display
 
     from course.evaluation import nearest_neighbours
-    from course.utils import table
+    from course.base.notebook import table
 
     word = widgets.Dropdown(options=list(words), description="word")
     n = widgets.IntSlider(value=topn, min=1, max=20, description="topn")
@@ -160,7 +160,7 @@ def path_explorer(tree, labels: Sequence[str], hidden: np.ndarray, node_vectors:
     import ipywidgets as widgets
     from IPython.display import display
 
-    from course.utils import table
+    from course.base.notebook import table
 
     word = widgets.Dropdown(options=list(labels), description="word")
     out = widgets.Output()

@@ -29,8 +29,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from course._validation import check_finite, check_int
-from course.cache import atomic_open
+from course.base.validation import check_finite, check_int
+from course.base.cache import atomic_open
 
 __all__ = ["KeyedVectors", "unit_rows", "cosine_top", "MAX_LOAD_BYTES"]
 

@@ -32,7 +32,7 @@ OUTPUT_CAP = 2**22  # bytes of output kept per cell
 
 def check_positive(value, name: str) -> float:
     """``value`` as a float if it is finite and > 0, else the validation message naming ``name``."""
-    from .._validation import check_float
+    from ..base.validation import check_float
 
     value = check_float(value, name, "grade", low=0.0, low_closed=False)
     if not math.isfinite(value):
@@ -106,7 +106,7 @@ def _kernel_manager(sandbox: Sandbox, scratch: Path):
 
 
 def _kernel_env(scratch: Path) -> dict[str, str]:
-    from ..paths import data_dir
+    from ..base.paths import data_dir
 
     env = dict(os.environ)
     for name in ("ipython", "jupyter", "tmp"):

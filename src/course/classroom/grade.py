@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import atomic_open
+from ..base.cache import atomic_open
 from .exercises import Chapter, MarkerError, python_source, stub_source
 from .execute import MIME, Limits, execute
 from .sandbox import Sandbox, isolation_problem
@@ -333,7 +333,7 @@ def check_out(out: str | Path, submissions: str | Path) -> Path:
 
 def protected_folders(submissions: Path, sources: Iterable[Path], out: Path | None, extra: Iterable[Path] = ()) -> list[Path]:
     """The folders a graded kernel must not write to: the submissions, the course and Python, the grades."""
-    from ..paths import project_root
+    from ..base.paths import project_root
 
     folders = [submissions, *(Path(p).parent for p in sources), *extra]
     if out is not None:
@@ -352,7 +352,7 @@ def protected_folders(submissions: Path, sources: Iterable[Path], out: Path | No
 
 def choose_sandbox(read_only: list[Path], limits: Limits, isolate: bool, warn: Callable[[str], None]) -> Sandbox:
     """The strongest sandbox this machine allows, with a warning for each thing it cannot do."""
-    from ..paths import data_dir
+    from ..base.paths import data_dir
 
     scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
     try:

@@ -41,7 +41,7 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.module_tracker import ModuleTracker
 
-from .._validation import check_int
+from ..base.validation import check_int
 
 __all__ = ["KINDS", "OpRecord", "Counted", "OpCounter", "StepCount", "count_ops", "count_step"]
 

@@ -46,8 +46,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .._validation import check_choice, check_float, check_int
-from ..utils import sig  # noqa: F401  (the doctests use it)
+from ..base.validation import check_choice, check_float, check_int
+from ..base.notebook import sig  # noqa: F401  (the doctests use it)
 
 __all__ = [
     "OUTPUTS",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from .._validation import check_choice, check_int
+from ..base.validation import check_choice, check_int
 from .counting import Counted, StepCount, count_ops, count_step
 from .formulas import Cost, cbow_cost, nnlm_cost, rnnlm_cost, skipgram_cost
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int
+from ..base.validation import check_int
 from .formulas import Cost, cost
 
 __all__ = ["Setting", "PAPER_SETTINGS", "PAPER_OUTPUTS", "SettingRow", "settings_table", "table_rows",
@@ -119,7 +119,7 @@ def _sizes_text(sizes: dict, architecture: str, output: str) -> str:
 
 
 def table_rows(rows: list[SettingRow]) -> tuple[list[list], list[str]]:
-    """The settings table as rows for :func:`course.utils.table`, and its header.
+    """The settings table as rows for :func:`course.base.notebook.table`, and its header.
 
     Columns: architecture, output layer, sizes, the projection / hidden / output terms (``-``
     when the architecture has none), Q, the dominant term and its share of Q.

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .._validation import check_float, check_int
+from ..base.validation import check_float, check_int
 from .formulas import OUTPUTS, output_factor
 
 __all__ = ["time_call", "loglog_slope", "zipf_counts", "ScalingResult", "time_output_layers",

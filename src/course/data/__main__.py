@@ -42,7 +42,7 @@ def _info(args) -> int:
     if args.json:
         print(json.dumps(stats, sort_keys=False))
         return 0
-    from ..utils import table
+    from ..base.notebook import table
 
     rows = [(name, SOURCES[name].title[:60], stats["documents"][name], n) for name, n in stats["sources"].items()]
     rows.append(("total", "", sum(stats["documents"].values()), stats["tokens"]))

@@ -9,7 +9,7 @@ in ``data/text/accepted-checksums.json``. A source that cannot be fetched (no ``
 network to the registry) is reported with the reason and the others are still built.
 
 Every text is written with its sha256 next to it (``data/text/<name>.txt.sha256``, see
-:func:`course.cache.write_verified`): reading the corpus checks it and extracts a damaged text
+:func:`course.base.cache.write_verified`): reading the corpus checks it and extracts a damaged text
 again. ``accepted-checksums.json`` is checked the same way; a damaged one is reported and
 dropped (the build then refuses the texts it accepted until they are accepted again).
 """
@@ -23,9 +23,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import (atomic_write_bytes, checksum_path, file_sha256, load_json, record_sha256, recorded_sha256,
+from ..base.cache import (atomic_write_bytes, checksum_path, file_sha256, load_json, record_sha256, recorded_sha256,
                      save_json, write_verified)
-from ..paths import data_dir
+from ..base.paths import data_dir
 from .extract import EXTRACTORS
 from .fetch import SourceUnavailable, fetch
 from .sources import SOURCES, Source, default_names, portable_names, resolve_names

@@ -17,7 +17,7 @@ info`` prints the measured sizes.
 
 Tokenized sentences are cached per source under ``data/cache/tokens/`` (integer ids, keyed by
 the text's sha256), so loading the full corpus takes a few seconds. Every file written here is
-checked against its sha256 (:mod:`course.cache`): a damaged token cache, checksum index
+checked against its sha256 (:mod:`course.base.cache`): a damaged token cache, checksum index
 (``data/cache/tokens/checksums.json``) or statistics file (``data/cache/stats.json``) is
 reported once, deleted and made again; a corpus text that no longer matches the checksum its
 build recorded (``data/text/<name>.txt.sha256``) is extracted again.
@@ -38,9 +38,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import cache
-from .._validation import check_choice
-from ..paths import data_dir
+from ..base import cache
+from ..base.validation import check_choice
+from ..base.paths import data_dir
 from .sources import resolve_names
 from .text import TOKEN_PATTERN, normalize
 
@@ -73,7 +73,7 @@ LM_TRAIN_BUCKETS = 1300
 
 SPLITS = ("train", "valid", "test", "all")
 SUBSETS = ("full", "lm")
-_CACHE_VERSION = 2  # 2: token caches written by course.cache.save_result, with their sha256
+_CACHE_VERSION = 2  # 2: token caches written by course.base.cache.save_result, with their sha256
 
 
 class CorpusNotBuilt(FileNotFoundError):

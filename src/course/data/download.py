@@ -33,9 +33,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._validation import check_float, check_int
-from ..cache import atomic_write_bytes, file_digest
-from ..paths import data_dir
+from ..base.validation import check_float, check_int
+from ..base.cache import atomic_write_bytes, file_digest
+from ..base.paths import data_dir
 
 __all__ = ["DownloadError", "Remote", "REMOTES", "download", "download_corpus", "load_text8", "load_ptb"]
 
@@ -163,11 +163,7 @@ def _too_large(url: str, size: int, max_bytes: int, what: str) -> DownloadError:
 
 
 def _positive_seconds(value, name: str) -> float:
-    seconds = check_float(value, name, "download", low=0.0, low_closed=False)
-    if not math.isfinite(seconds):
-        raise ValueError(f"The {name!r} parameter of download must be a finite float in the range (0, inf). "
-                         f"Got {value!r} instead.")
-    return seconds
+    return check_float(value, name, "download", low=0.0, low_closed=False)  # refuses nan and inf too
 
 
 def download(url: str, dest: str | Path, checksum, *, timeout: float = 60.0, deadline: float | None = 3600.0,
@@ -306,7 +302,7 @@ def download_corpus(name: str, progress: bool = True) -> list[Path]:
 
     text8 is also unzipped (``data/downloads/text8/text8``).
     """
-    from .._validation import check_choice
+    from ..base.validation import check_choice
 
     check_choice(name, "name", "download_corpus", list(REMOTES))
     folder = data_dir() / "downloads" / name
@@ -337,7 +333,7 @@ def load_text8() -> list[str]:
 
 def load_ptb(split: str = "train") -> list[list[str]]:
     """PTB sentences (after ``download ptb``) as token lists; PTB writes rare words as ``<unk>``."""
-    from .._validation import check_choice
+    from ..base.validation import check_choice
 
     check_choice(split, "split", "load_ptb", ["train", "valid", "test"])
     path = _require(data_dir() / "downloads" / "ptb" / f"ptb.{split}.txt", "ptb")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from ..cache import file_sha256
+from ..base.cache import file_sha256
 
 __all__ = ["EVALSETS", "evalset_path", "load_analogies", "is_semantic", "load_wordsim353", "load_simlex999"]
 

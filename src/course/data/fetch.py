@@ -7,7 +7,7 @@
 - Wheel members: a file inside an installed distribution (gensim's test data).
 
 Downloads land in a temporary folder and are moved into the cache with ``os.replace`` and their
-sha256 recorded next to them (``<file>.sha256``, :func:`course.cache.record_sha256`); a cached
+sha256 recorded next to them (``<file>.sha256``, :func:`course.base.cache.record_sha256`); a cached
 package that no longer matches it, or that ``dpkg -x`` cannot unpack, is reported, deleted and
 downloaded again. :func:`forget` deletes what is cached for a source (the builder does, once,
 before refusing a text whose checksum differs).
@@ -26,8 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..cache import checksum_path, discard, file_sha256, record_sha256, recorded_sha256
-from ..paths import data_dir
+from ..base.cache import checksum_path, discard, file_sha256, record_sha256, recorded_sha256
+from ..base.paths import data_dir
 from .sources import Source
 
 __all__ = ["SourceUnavailable", "fetch", "fetch_debian", "fetch_sdist", "wheel_root"]

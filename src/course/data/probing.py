@@ -33,8 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .._validation import check_choice, check_int
-from ..cache import file_sha256
+from ..base.validation import check_choice, check_int
+from ..base.cache import file_sha256
 from .fetch import fetch_debian
 from .sources import Source
 from .text import tokenize

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .._validation import check_choice
+from ..base.validation import check_choice
 
 __all__ = ["Source", "SOURCES", "KINDS", "get_source", "default_names", "portable_names", "resolve_names"]
 

@@ -2,7 +2,7 @@
 
 Follows the scikit-learn contract: the constructor stores the parameters, :meth:`Vocab.fit`
 learns ``counts_``, ``index_to_key`` and ``key_to_index`` (gensim's names) and returns the
-vocabulary; using it before ``fit`` raises :class:`course._validation.NotFittedError`.
+vocabulary; using it before ``fit`` raises :class:`course.base.validation.NotFittedError`.
 
 Ids: the ``specials`` first (in the order given), then the unknown-word token ``unk`` (if not
 None), then the kept words by decreasing count, ties broken alphabetically, so the same corpus
@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .._validation import (
+from ..base.validation import (
     _raise_bad_token,
     check_is_fitted,
     check_int,
@@ -205,7 +205,7 @@ class Vocab:
             "counts": [self.counts_[w] for w in self.index_to_key],
             "n_tokens": self.n_tokens_,
         }
-        from ..cache import atomic_write_bytes
+        from ..base.cache import atomic_write_bytes
 
         atomic_write_bytes(Path(path), json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 

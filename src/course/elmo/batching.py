@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from .._validation import check_sentences, check_token_values
+from ..base.validation import check_sentences, check_token_values
 from ..lm.batching import group_by_length
 from .bilm import IGNORE
 from .chars import BOS_TOKEN, EOS_TOKEN, PAD, CharEncoder

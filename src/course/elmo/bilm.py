@@ -42,7 +42,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_float, check_int, check_token_ids
+from ..base.validation import check_float, check_int, check_token_ids
 from .chars import N_CHARS, PAD
 from .sampled_softmax import sampled_softmax_loss
 from .token_encoder import CharCNNEncoder

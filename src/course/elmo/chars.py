@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import torch
 
-from .._validation import check_int
+from ..base.validation import check_int
 
 __all__ = ["PAD", "BOW", "EOW", "BOS", "EOS", "N_CHARS", "BOS_TOKEN", "EOS_TOKEN", "CharEncoder"]
 

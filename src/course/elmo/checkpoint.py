@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 import torch
 
-from ..cache import checksum_path, file_sha256, recorded_sha256, write_verified
+from ..base.cache import checksum_path, file_sha256, recorded_sha256, write_verified
 from .bilm import BiLM, BiLMConfig
 
 __all__ = ["FORMAT", "MAX_PARAMETERS", "MAX_LAYERS", "RECORDED", "Checkpoint", "CheckpointError", "ChecksumMismatch",

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from .._validation import check_int, check_sentences
+from ..base.validation import check_int, check_sentences
 from .bilm import BiLM
 from .chars import CharEncoder
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import check_float, check_int
+from ..base.validation import check_float, check_int
 
 __all__ = ["Highway"]
 

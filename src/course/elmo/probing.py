@@ -39,7 +39,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._validation import check_float, check_int
+from ..base.validation import check_float, check_int
 from .scalar_mix import ScalarMix
 
 __all__ = ["ProbeResult", "Standardizer", "train_linear_probe", "nearest_sense_accuracy",

@@ -40,7 +40,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .._validation import check_int
+from ..base.validation import check_int
 
 __all__ = ["log_uniform_log_prob", "log_uniform_sample", "sampled_softmax_loss"]
 

@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_float, check_int
+from ..base.validation import check_float, check_int
 
 __all__ = ["ScalarMix"]
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._validation import check_int
+from ..base.validation import check_int
 from .chars import PAD
 from .highway import Highway
 

@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     from dataclasses import asdict
 
     from ..data import Vocab, corpus_checksum, load_sentences, redistributable_names
-    from ..utils import default_threads, seed_everything
+    from ..base.notebook import default_threads, seed_everything
     from .bilm import BiLMConfig
     from .chars import CharEncoder
     from .checkpoint import save_checkpoint

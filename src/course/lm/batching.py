@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import torch
 
-from .._validation import check_int, check_sentences
+from ..base.validation import check_int, check_sentences
 
 __all__ = ["IGNORE_INDEX", "encode_rows", "count_targets", "pad_rows", "group_by_length", "group_rows", "make_batches",
            "chunks"]

@@ -89,7 +89,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import (
+from ..base.validation import (
     _raise_bad_token,
     check_choice,
     check_float,
@@ -99,7 +99,7 @@ from .._validation import (
     check_sentences,
     check_tokens,
 )
-from ..utils import sig  # noqa: F401  (used by the doctests)
+from ..base.notebook import sig  # noqa: F401  (used by the doctests)
 
 __all__ = ["BOS", "EOS", "UNK", "ESTIMATORS", "ngrams", "NGramLM"]
 

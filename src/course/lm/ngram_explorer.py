@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .._validation import check_int
+from ..base.validation import check_int
 from .ngram import BOS, ESTIMATORS, NGramLM
 
 __all__ = ["top_next_words", "ngram_count_table", "left_neighbour_table", "plot_unseen_fraction",
@@ -42,7 +42,7 @@ def ngram_count_table(lm: NGramLM, sentence: Sequence[str]) -> tuple[list[list],
         One row per token (every word, then ``</s>``): the token, then ``c(n-gram)`` for
         n = 1..order (the n-gram padded with ``<s>`` as the model sees it).
     header : list of str
-        Column names, for :func:`course.utils.table`.
+        Column names, for :func:`course.base.notebook.table`.
     """
     padded = [BOS] * (lm.order - 1) + [w if w in lm.key_to_index_ else "<unk>" for w in sentence] + ["</s>"]
     rows = []

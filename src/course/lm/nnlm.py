@@ -32,7 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_int, check_token_ids
+from ..base.validation import check_int, check_token_ids
 from .batching import IGNORE_INDEX
 
 __all__ = ["NNLM", "nnlm_num_parameters"]

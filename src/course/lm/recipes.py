@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import check_tokens
+from ..base.validation import check_tokens
 from .batching import count_targets, encode_rows
 from .nnlm import NNLM
 from .rnnlm import RNNLM

@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_choice, check_int, check_token_ids
+from ..base.validation import check_choice, check_int, check_token_ids
 from .batching import IGNORE_INDEX
 
 __all__ = ["RNNLM", "rnnlm_num_parameters", "hidden_gradient_norms"]

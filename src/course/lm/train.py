@@ -13,9 +13,9 @@ provides:
 * early stopping on the validation split (the best weights are restored),
 * perplexity ``exp(mean NLL)`` over the predicted tokens, a tqdm progress bar with tokens/s,
   a :class:`History` of losses for the curves, explicit seeds,
-* checkpoints through :mod:`course.cache`, keyed by the hyperparameters, the vocabulary and the
+* checkpoints through :mod:`course.base.cache`, keyed by the hyperparameters, the vocabulary and the
   corpus checksum: the ``state_dict`` as arrays and the history as JSON in one sha256-checked
-  ``.npz`` (:func:`course.cache.save_result`), never unpickled; a damaged one is retrained.
+  ``.npz`` (:func:`course.base.cache.save_result`), never unpickled; a damaged one is retrained.
 
 >>> import numpy as np
 >>> from course.lm.nnlm import NNLM
@@ -42,8 +42,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._validation import check_divergence, check_float, check_int, check_token_ids
-from ..cache import cache_path, discard, load_result, save_result
+from ..base.validation import check_divergence, check_float, check_int, check_token_ids
+from ..base.cache import cache_path, discard, load_result, save_result
 from .batching import IGNORE_INDEX, chunks, group_rows, pad_rows
 
 __all__ = ["TrainConfig", "History", "LMScore", "train", "evaluate", "lr_at", "make_optimizer", "train_cached",
@@ -373,9 +373,9 @@ def train_cached(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows:
     The key holds the model class and ``model.hparams``, the ``config``, ``data_key`` (for
     example the vocabulary's :func:`vocab_fingerprint`), ``corpus_checksum`` and the package
     version. A checkpoint holds the ``state_dict`` as arrays and the history as JSON
-    (:func:`course.cache.save_result`), checked against its sha256 and read with
+    (:func:`course.base.cache.save_result`), checked against its sha256 and read with
     ``allow_pickle=False``: loading never runs code. A damaged checkpoint (truncated, changed,
-    weights that do not fit the model) is reported with a :class:`course.cache.CacheWarning`,
+    weights that do not fit the model) is reported with a :class:`course.base.cache.CacheWarning`,
     deleted and trained again.
 
     Returns

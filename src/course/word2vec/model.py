@@ -60,7 +60,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._validation import check_choice, check_int
+from ..base.validation import check_choice, check_int
 
 __all__ = ["OBJECTIVES", "HS_MAX_STEPS", "Batch", "Update", "Word2VecModel", "init_input_vectors"]
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_int
+from ..base.validation import check_int
 
 __all__ = [
     "sentence_ids_from_lengths",

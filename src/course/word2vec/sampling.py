@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_choice, check_float, check_int
+from ..base.validation import check_choice, check_float, check_int
 
 __all__ = [
     "as_generator",

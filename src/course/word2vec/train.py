@@ -26,7 +26,7 @@
 >>> model.wv.vectors.shape, model.wv.index_to_key[:2]
 ((6, 8), ['the', 'sat'])
 
-:func:`train_cached` trains on the course corpus through :func:`course.cache.cached`, keyed by
+:func:`train_cached` trains on the course corpus through :func:`course.base.cache.cached`, keyed by
 the hyperparameters, :func:`course.data.corpus_checksum` and the package version, so later
 chapters reuse the vectors; :func:`load_cached` reads them without ever training.
 
@@ -52,8 +52,8 @@ from itertools import chain
 import numpy as np
 import torch
 
-from .. import cache
-from .._validation import (
+from ..base import cache
+from ..base.validation import (
     check_choice,
     check_divergence,
     check_float,
@@ -62,7 +62,7 @@ from .._validation import (
     check_sentences,
     check_token_values,
 )
-from ..utils import default_threads
+from ..base.notebook import default_threads
 from .model import HS_MAX_STEPS, Batch, Word2VecModel
 from .pairs import cbow_contexts, skipgram_pairs
 from .sampling import (
@@ -281,7 +281,7 @@ class Word2Vec:
     epochs : int, default=5
     seed : int, default=1
     workers : int, default=None
-        Training threads; None means :func:`course.utils.default_threads`. ``threads`` is an
+        Training threads; None means :func:`course.base.notebook.default_threads`. ``threads`` is an
         alias. PyTorch's own thread pool is set to one thread while training (it would fight
         the workers for the cores).
     hogwild : bool, default=False
@@ -646,10 +646,10 @@ def _from_payload(result: dict, computed: bool):
 
 def train_cached(*, split: str = "all", subset: str = "full", sources=None, progress: bool = True, workers=None,
                  **params):
-    """Word2Vec on the course corpus, trained once and then read from :mod:`course.cache`.
+    """Word2Vec on the course corpus, trained once and then read from :mod:`course.base.cache`.
 
     The cache entry holds the vectors and counts as arrays and everything else as JSON
-    (:func:`course.cache.save_result`); it is checked against its sha256 and never unpickled.
+    (:func:`course.base.cache.save_result`); it is checked against its sha256 and never unpickled.
 
     Parameters
     ----------

@@ -189,7 +189,7 @@ def check_is_fitted(estimator: Any, attribute: str) -> None:
     >>> check_is_fitted(M(), "counts_")
     Traceback (most recent call last):
     ...
-    course._validation.NotFittedError: This M instance is not fitted yet. Call 'fit' with appropriate arguments before using it.
+    course.base.validation.NotFittedError: This M instance is not fitted yet. Call 'fit' with appropriate arguments before using it.
     """
     if getattr(estimator, attribute, None) is None:
         raise NotFittedError(
@@ -276,7 +276,7 @@ def check_divergence(value: float, what: str, *, step: str, lr_name: str, lr: fl
     >>> check_divergence(float("nan"), "the loss", step="update 3 of 10", lr_name="lr", lr=50.0, owner="TrainConfig")
     Traceback (most recent call last):
     ...
-    course._validation.TrainingDivergedError: Training diverged: the loss is nan at update 3 of 10. The 'lr' parameter of TrainConfig (50.0) is probably too large: try a smaller one, e.g. lr=5.
+    course.base.validation.TrainingDivergedError: Training diverged: the loss is nan at update 3 of 10. The 'lr' parameter of TrainConfig (50.0) is probably too large: try a smaller one, e.g. lr=5.
     """
     if math.isfinite(value):
         return

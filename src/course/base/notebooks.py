@@ -15,8 +15,8 @@ and oneDNN kernels, as a machine with another processor would.
 
 Usage::
 
-    python -m course.notebooks execute notebooks/00_corpus.ipynb [...]
-    python -m course.notebooks determinism [--perturb {blas,cpu}] notebooks/00_corpus.ipynb [...]
+    python -m course.base.notebooks execute notebooks/00_corpus.ipynb [...]
+    python -m course.base.notebooks determinism [--perturb {blas,cpu}] notebooks/00_corpus.ipynb [...]
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
         raise ValueError(f"The 'perturb' parameter of determinism must be None or one of {PERTURBATIONS}. "
                          f"Got {perturb!r} instead.")
     source = data_dir()
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     sanitize = root / "notebooks" / "sanitize.cfg"
     firsts = []
     with tempfile.TemporaryDirectory(prefix="course-determinism-") as tmp:
@@ -115,7 +115,7 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
             for path in paths:
                 first = path.parent / f".determinism-{path.name}"
                 print(f"run 1 (cold cache): {path} ...", flush=True)
-                subprocess.run([sys.executable, "-m", "course.notebooks", "execute", str(path), "--out", str(first),
+                subprocess.run([sys.executable, "-m", "course.base.notebooks", "execute", str(path), "--out", str(first),
                                 "--timeout", str(timeout)], env=env1, check=True)
                 firsts.append(first)
             env2 = {**env1, "COURSE_DATA_DIR": str(cold_data_dir(source, Path(tmp) / "run2"))}
@@ -134,7 +134,7 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course.notebooks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course.base.notebooks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("execute", help="execute notebooks in place")
     run.add_argument("paths", nargs="+", type=Path)

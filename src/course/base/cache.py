@@ -53,7 +53,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from . import __version__
+from .. import __version__
 from .paths import data_dir
 
 __all__ = [
