@@ -15,12 +15,15 @@ Words are lower-cased (the corpus tokenizer lower-cases too).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..base.cache import file_sha256
 
-__all__ = ["EVALSETS", "evalset_path", "load_analogies", "is_semantic", "load_wordsim353", "load_simlex999"]
+__all__ = ["EVALSETS", "evalset_path", "load_analogies", "analogy_halves", "is_semantic", "load_wordsim353",
+           "load_simlex999"]
 
 #: file name in gensim's test data -> sha256 (gensim 4.4.0)
 EVALSETS = {
@@ -79,6 +82,53 @@ def load_analogies() -> list[tuple[str, str, str, str, str]]:
             a, b, c, d = line.lower().split()
             questions.append((section, a, b, c, d))
     return questions
+
+
+def _question_hash(question: tuple[str, ...]) -> str:
+    return hashlib.sha256(" ".join(question).encode("utf-8")).hexdigest()
+
+
+def analogy_halves(questions: Sequence[tuple[str, str, str, str, str]] | None = None) -> dict[str, list]:
+    """The analogy questions split into a ``dev`` half (for tuning) and a ``test`` half (for reporting).
+
+    Fixed and stratified: within each section, the distinct questions are ordered by the sha256
+    of their text and the first half (rounded up) goes to ``dev``; a repeated question goes with
+    its twin, so no question is in both halves. Each half keeps the file's order. The split
+    depends only on the questions, never on a seed or a model, so every chapter and every
+    artifact tunes on the same ``dev`` and reports on the same ``test``.
+
+    Parameters
+    ----------
+    questions : sequence of (section, a, b, c, d), optional
+        Default: :func:`load_analogies` (19,544 questions, 14 sections).
+
+    Returns
+    -------
+    dict
+        ``{"dev": [...], "test": [...]}``.
+
+    Examples
+    --------
+    >>> halves = analogy_halves()
+    >>> len(halves["dev"]), len(halves["test"])
+    (9773, 9771)
+    >>> set(halves["dev"]).isdisjoint(halves["test"])
+    True
+    """
+    if questions is None:
+        questions = load_analogies()
+    if isinstance(questions, (str, bytes)) or not all(isinstance(q, tuple) and len(q) == 5 for q in questions):
+        raise ValueError("The 'questions' parameter of analogy_halves must be a sequence of (section, a, b, c, d) "
+                         "tuples, as load_analogies returns.")
+    dev_questions: set[tuple] = set()
+    by_section: dict[str, list[tuple]] = {}
+    for q in dict.fromkeys(questions):  # distinct questions, first occurrence order
+        by_section.setdefault(q[0], []).append(q)
+    for section_questions in by_section.values():
+        ordered = sorted(section_questions, key=_question_hash)
+        dev_questions.update(ordered[: (len(ordered) + 1) // 2])
+    return {"dev": [q for q in questions if q in dev_questions],
+            "test": [q for q in questions if q not in dev_questions]}
 
 
 def _load_pairs(name: str) -> list[tuple[str, str, float]]:
