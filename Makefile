@@ -26,7 +26,7 @@ KERNEL_ENV := $(if $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo yes),
 	OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 ONEDNN_MAX_CPU_ISA=AVX2)
 CHECKED_ENV := env -u MPLBACKEND COURSE_THREADS=2 $(KERNEL_ENV)
 
-.PHONY: help install data test unit nbval classroom determinism book assets browser notebooks lab bench student grade clean
+.PHONY: help install data test unit nbval classroom determinism pretrained book assets browser notebooks lab bench student grade clean
 
 help:
 	@echo "make test       prepare data, run unit tests and nbval over every notebook"
@@ -39,6 +39,7 @@ help:
 	@echo "make lab        open JupyterLab on the notebooks"
 	@echo "make student    write the student edition of every chapter into _build/student (NB=01 for one)"
 	@echo "make grade      grade submitted notebooks: make grade SUBMISSIONS=dir [GRADES=grades.csv] [GRADE_FLAGS='--timeout 300']"
+	@echo "make pretrained remake every shipped artifact (course.pretrained) and verify them"
 	@echo "make bench      run the benchmarks against peer libraries"
 	@echo "make clean      remove build products (keeps .venv and data/)"
 
@@ -109,6 +110,11 @@ notebooks: $(STAMP)
 PERTURB ?=
 determinism: $(STAMP) data
 	$(CHECKED_ENV) $(BIN)/python -m course.base.notebooks determinism $(if $(PERTURB),--perturb $(PERTURB)) $(NOTEBOOKS)
+
+# Every shipped artifact of course.pretrained remade with its recorded command (see the README for the cost).
+pretrained: $(STAMP) data
+	$(BIN)/python -m course.pretrained make --all
+	$(BIN)/python -m course.pretrained verify
 
 bench: $(STAMP) data
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py

@@ -21,7 +21,7 @@ from course.data import Vocab
 from course.elmo.bilm import BiLM, BiLMConfig
 from course.elmo.checkpoint import (MAX_PARAMETERS, CheckpointError, ChecksumMismatch, load_checkpoint,
                                     recorded_checksum, save_checkpoint)
-from course.elmo.pretrained import PATH, SHA256
+from course import pretrained
 
 
 class _Marker:
@@ -64,7 +64,10 @@ def test_the_recorded_sha256_is_checked_by_default(tmp_path):
     assert recorded_checksum(path) == checksum_path(path).read_text().split()[0]
     loaded = load_checkpoint(path)
     assert all(torch.equal(v, loaded.model.state_dict()[k]) for k, v in model.state_dict().items())
-    assert recorded_checksum(PATH) == SHA256  # the shipped biLM's is known
+    # the shipped biLM has no .sha256 beside it: its digest is the registry's, and loading it alone is refused
+    assert recorded_checksum(pretrained.artifact_path("bilm")) is None
+    with pytest.raises(CheckpointError, match="no recorded sha256|sha256"):
+        load_checkpoint(pretrained.artifact_path("bilm"))
 
 
 @pytest.mark.parametrize("how", ["truncated", "flipped"])

@@ -7,8 +7,8 @@ metadata (training command, seed, corpus checksum, perplexities). :func:`save_ch
 it atomically with its sha256 next to it (``<file>.sha256``, ``sha256sum``'s format).
 
 :func:`load_checkpoint` checks the file before reading it: by default against the sha256 recorded
-for it (the shipped biLM's is :data:`course.elmo.pretrained.SHA256`, any other's is the
-``.sha256`` file written with it). It reads only a torch zip archive, with
+for it (the ``.sha256`` file written with it; the shipped biLM's digest comes from the artifact
+registry, :mod:`course.pretrained`). It reads only a torch zip archive, with
 ``torch.load(..., weights_only=True)``, which refuses anything but tensors and plain containers,
 so loading a file never runs code; a truncated or damaged file is a :class:`CheckpointError`
 naming it and saying how to remake it. A configuration that would build a model of more than
@@ -107,33 +107,19 @@ def save_checkpoint(path: str | Path, model: BiLM, vocab, meta: dict | None = No
     return write_verified(Path(path), buffer.getvalue())
 
 
-def _is_shipped(path: Path) -> bool:
-    from .pretrained import PATH
-
-    try:
-        return path.resolve() == PATH.resolve()
-    except OSError:
-        return False
-
-
 def recorded_checksum(path: str | Path) -> str | None:
-    """The sha256 recorded for a checkpoint: the shipped biLM's, else its ``.sha256`` file's, else None."""
-    path = Path(path)
-    if _is_shipped(path):
-        from .pretrained import SHA256
+    """The sha256 recorded for a checkpoint in its ``.sha256`` file (written by :func:`save_checkpoint`), or None.
 
-        return SHA256
-    return recorded_sha256(path)
+    The shipped biLM has its digest in the artifact registry instead (:mod:`course.pretrained`,
+    which passes it to :func:`load_checkpoint`).
+    """
+    return recorded_sha256(Path(path))
 
 
 def _remedy(path: Path) -> str:
-    if _is_shipped(path):
-        from .pretrained import COMMAND
-
-        return (f"Restore it (`git checkout -- {path.name}` in {path.parent}, or download the course again) "
-                f"or retrain it with `{COMMAND}` and update the recorded sha256 in course.elmo.pretrained.")
-    return (f"Download it again, or retrain it with `python -m course.elmo.train --out {path}` "
-            "(which records its sha256).")
+    return (f"Restore it (`python -m course.pretrained verify` says which shipped file is damaged; "
+            f"`git checkout -- {path.name}` in {path.parent}), download it again, or retrain it with "
+            f"`python -m course.elmo.train --out {path}` (which records its sha256).")
 
 
 def _check_size(config: BiLMConfig, path: Path, max_parameters: int) -> dict[str, torch.Size]:

@@ -13,9 +13,9 @@ bar with tokens/s and a :class:`~course.lm.train.History`. Validation and test u
 softmax; training may use the sampled one (``BiLMConfig.n_samples``).
 
 Command line (the committed checkpoint of chapter 09 was made this way; see
-:mod:`course.elmo.pretrained`)::
+:mod:`course.pretrained`, artifact ``bilm``)::
 
-    python -m course.elmo.train --out src/course/elmo/checkpoints/bilm.pt --seed 0
+    python -m course.elmo.train --out bilm.pt --seed 0
 
 >>> import numpy as np
 >>> from course.data import Vocab

@@ -1,0 +1,157 @@
+"""The artifact registry: every shipped file intact, how it was made recorded, nothing else accepted."""
+
+import json
+import shutil
+import sys
+
+import pytest
+import torch
+
+from course import pretrained
+from course.data import redistributable_names
+from course.pretrained import RegistryError
+from course.pretrained.__main__ import main
+
+
+@pytest.fixture
+def registry(tmp_path):
+    """A copy of the registry with its artifacts, to damage freely."""
+    (tmp_path / "artifacts").mkdir()
+    for name in pretrained.names():
+        shutil.copy(pretrained.artifact_path(name), tmp_path / "artifacts" / pretrained.artifact(name).file)
+    shutil.copy(pretrained.REGISTRY_PATH, tmp_path / "registry.json")
+    return tmp_path / "registry.json"
+
+
+def _edit(registry, name, **changes):
+    data = json.loads(registry.read_text())
+    data["artifacts"][name].update(changes)
+    registry.write_text(json.dumps(data))
+
+
+def test_every_shipped_artifact_is_intact_and_within_the_size_cap():
+    assert pretrained.verify() == []
+    total = sum(a.size_bytes for a in pretrained.read_registry().values())
+    assert total <= pretrained.MAX_TOTAL_BYTES
+
+
+def test_every_shipped_artifact_was_trained_on_redistributable_text_only():
+    for a in pretrained.read_registry().values():
+        assert set(a.sources) <= set(redistributable_names()) and "pang_lee" not in a.sources
+        assert "{out}" in a.command and a.seed >= 0 and a.training_seconds > 0 and a.machine
+
+
+def test_the_bilm_loads_and_its_metadata_agrees_with_the_registry():
+    checkpoint = pretrained.load("bilm")
+    entry = pretrained.artifact("bilm")
+    assert not checkpoint.model.training and len(checkpoint.vocab) == checkpoint.model.config.n_words
+    assert checkpoint.meta["train_sources"] == entry.sources
+    assert checkpoint.meta["train_corpus_checksum"] == entry.corpus_checksum
+    assert round(checkpoint.meta["seconds"], 1) == entry.training_seconds and checkpoint.meta["seed"] == entry.seed
+    assert checkpoint.model.config.hidden_size == entry.hyperparameters["hidden_size"]
+
+
+def test_a_missing_file_is_reported(registry):
+    (registry.parent / "artifacts" / "bilm.pt").unlink()
+    [problem] = pretrained.verify(registry=registry)
+    assert "is missing" in problem and "python -m course.pretrained make bilm" in problem
+    with pytest.raises(RegistryError, match="is missing"):
+        pretrained.load("bilm", registry)
+
+
+def test_a_truncated_file_is_reported_and_never_loaded(registry):
+    path = registry.parent / "artifacts" / "bilm.pt"
+    path.write_bytes(path.read_bytes()[:1000])
+    [problem] = pretrained.verify(registry=registry)
+    assert "truncated or replaced" in problem
+    with pytest.raises(RegistryError, match="truncated"):
+        pretrained.load("bilm", registry)
+
+
+def test_a_changed_byte_fails_the_sha256(registry):
+    path = registry.parent / "artifacts" / "bilm.pt"
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    [problem] = pretrained.verify(registry=registry)
+    assert "damaged or replaced" in problem and pretrained.artifact("bilm").sha256 in problem
+
+
+def test_a_wrong_recorded_sha256_is_reported(registry):
+    _edit(registry, "bilm", sha256="0" * 64)
+    assert "damaged or replaced" in pretrained.verify(registry=registry)[0]
+
+
+def test_a_non_redistributable_source_is_refused(registry):
+    _edit(registry, "bilm", sources=["gcide", "pang_lee"])
+    with pytest.raises(RegistryError, match=r"trained on \['pang_lee'\].*refuses it"):
+        pretrained.read_registry(registry)
+    with pytest.raises(RegistryError, match="does not declare"):
+        pretrained.refuse_non_redistributable("x", ["no-such-corpus"])
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"kind": "pickle"}, "known kinds"), ({"sha256": "abc"}, "64 hex digits"), ({"file": "../etc/passwd"}, "inside artifacts"),
+    ({"command": ["python", "-m", "x"]}, "'{out}'"), ({"colour": "red"}, "unknown fields")])
+def test_malformed_entries_are_refused(registry, change, message):
+    _edit(registry, "bilm", **change)
+    with pytest.raises(RegistryError, match=message):
+        pretrained.read_registry(registry)
+
+
+def test_a_registry_that_is_not_one_is_refused(tmp_path):
+    bad = tmp_path / "registry.json"
+    bad.write_text("{not json")
+    with pytest.raises(RegistryError, match="Cannot read the artifact registry"):
+        pretrained.read_registry(bad)
+    bad.write_text(json.dumps({"format": 99, "artifacts": {}}))
+    with pytest.raises(RegistryError, match="not an artifact registry of format 1"):
+        pretrained.read_registry(bad)
+
+
+def test_metadata_round_trips_through_make(registry, monkeypatch):
+    """``make`` runs the recorded command (here: a stand-in that saves the shipped model again) and records the result."""
+    from course.elmo.checkpoint import save_checkpoint
+
+    shipped = pretrained.load("bilm")
+    calls = []
+
+    def run(command, check):
+        calls.append(command)
+        out = command[command.index("--out") + 1]
+        meta = {**shipped.meta, "seconds": 12.34}
+        save_checkpoint(out, shipped.model, shipped.vocab, meta)
+
+    before = pretrained.artifact("bilm", registry)
+    made = pretrained.make("bilm", registry, run=run)
+    assert calls[0][0] == sys.executable and calls[0][1:3] == ["-m", "course.elmo.train"]
+    assert made.training_seconds == 12.3 and made.sources == before.sources
+    reread = pretrained.artifact("bilm", registry)
+    assert reread == made and pretrained.verify(registry=registry) == []
+    reloaded = pretrained.load("bilm", registry)
+    assert all(torch.equal(v, reloaded.model.state_dict()[k]) for k, v in shipped.model.state_dict().items())
+    assert not list((registry.parent / "artifacts").glob(".*")), "no temporary file left behind"
+
+
+def test_a_failed_make_leaves_the_artifact_and_the_registry_as_they_were(registry):
+    before_bytes = (registry.parent / "artifacts" / "bilm.pt").read_bytes()
+    before_registry = registry.read_text()
+
+    def run(command, check):
+        out = command[command.index("--out") + 1]
+        open(out, "wb").write(b"half a checkpoint")
+        raise RuntimeError("training crashed")
+
+    with pytest.raises(RuntimeError, match="training crashed"):
+        pretrained.make("bilm", registry, run=run)
+    assert (registry.parent / "artifacts" / "bilm.pt").read_bytes() == before_bytes
+    assert registry.read_text() == before_registry
+    assert not list((registry.parent / "artifacts").glob(".*"))
+
+
+def test_command_line(capsys):
+    assert main(["verify"]) == 0 and "all intact" in capsys.readouterr().out
+    assert main(["list"]) == 0 and "bilm" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["verify", "nothing"])
+    assert "no artifact is called 'nothing'" in capsys.readouterr().err
