@@ -8,7 +8,7 @@ table of target ids, and each sentence becomes an array of type ids
 
 Both boundaries share one target id, the vocabulary's ``</s>`` (the forward LM predicts it after
 the last word, the backward LM before the first word, never the other one), which is exactly the
-treatment of the course's other language models (:mod:`course.lm.batching`): every word and one
+treatment of the course's other language models (``course.lm.batching``): every word and one
 boundary per sentence are predicted. The *inputs* keep ``<S>`` and ``</S>`` apart (their
 spellings differ), so the model knows which end it is at.
 
@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from ..base.validation import check_sentences, check_token_values
-from ..lm.batching import group_by_length
+from ..base.batching import group_by_length
 from .bilm import IGNORE
 from .chars import BOS_TOKEN, EOS_TOKEN, PAD, CharEncoder
 
