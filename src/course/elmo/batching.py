@@ -136,10 +136,14 @@ class BiLMCorpus:
         seed : int or None, default=None
             Required when ``shuffle``.
         """
-        groups = group_by_length([len(r) for r in self.rows], batch_tokens, shuffle=shuffle, seed=seed,
-                                 owner="BiLMCorpus.batches")
-        for group in groups:
+        for group in self.groups(batch_tokens, shuffle=shuffle, seed=seed):
             yield self.batch(group)
+
+    def groups(self, batch_tokens: int, shuffle: bool = False, seed: int | None = None) -> list[list[int]]:
+        """Sentence indices of each minibatch of :meth:`batches`
+        (:func:`course.base.batching.group_by_length` of the sentences' lengths)."""
+        return group_by_length([len(r) for r in self.rows], batch_tokens, shuffle=shuffle, seed=seed,
+                               owner="BiLMCorpus.batches")
 
     def n_batches(self, batch_tokens: int) -> int:
         """How many minibatches :meth:`batches` yields."""
