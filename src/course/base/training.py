@@ -20,20 +20,20 @@ The loop draws no random numbers itself: a task's minibatch order comes from its
 generator, and dropout from torch's, in the order the task feeds the model.
 
 >>> import torch
->>> class Mean:                                   # fit the mean of some numbers: loss = (w - x)^2
+>>> class Mean:                                  # fit the mean of some numbers: loss = mean (w - x)^2
 ...     data = torch.tensor([1.0, 2.0, 3.0, 6.0])
-...     def plan(self, config):
-...         return [[1] * len(self.data)] * config.epochs
+...     def plan(self, config):                  # one update of 4 predictions per epoch
+...         return [[4]] * config.epochs
 ...     def batches(self, epoch):
-...         return iter(self.data)
+...         return [self.data]
 ...     def loss(self, model, x):
-...         return (model.w - x) ** 2, 1
+...         return ((model.w - x) ** 2).mean(), len(x)
 ...     def validate(self, model):
-...         return float(((model.w - self.data) ** 2).mean())
+...         return float(((model.w.detach() - self.data) ** 2).mean())
 >>> model = torch.nn.Module(); model.w = torch.nn.Parameter(torch.zeros(()))
->>> history = fit(model, Mean(), TrainConfig(epochs=200, lr=0.05, min_lr=0.0, eval_interval=4), progress=False)
->>> round(float(model.w), 1), history.planned_steps, history.train_tokens
-(3.0, 800, 800)
+>>> history = fit(model, Mean(), TrainConfig(epochs=300, lr=0.1, min_lr=0.0, eval_interval=10), progress=False)
+>>> round(float(model.w.detach()), 2), history.planned_steps, history.stopped_early  # converged: patience ran out
+(3.0, 300, True)
 """
 
 from __future__ import annotations
