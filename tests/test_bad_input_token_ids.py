@@ -10,7 +10,7 @@ import torch
 
 from course.elmo import BiLM, BiLMConfig
 from course.elmo.bilm import IGNORE
-from course.lm.batching import IGNORE_INDEX
+from course.base.batching import IGNORE_INDEX
 from course.lm.nnlm import NNLM
 from course.lm.rnnlm import RNNLM, hidden_gradient_norms
 from course.lm.train import generate, next_token_probs

@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from course.lm.batching import IGNORE_INDEX, chunks, count_targets, encode_rows, make_batches, pad_rows
+from course.base.batching import IGNORE_INDEX
+from course.lm.batching import chunks, count_targets, encode_rows, make_batches, pad_rows
 from course.lm.nnlm import NNLM
 from course.lm.rnnlm import RNNLM
 from course.lm.train import (TrainConfig, evaluate, generate, lr_at, next_token_probs, train,

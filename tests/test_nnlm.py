@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from course.complexity.formulas import nnlm_cost
-from course.lm.batching import IGNORE_INDEX
+from course.base.batching import IGNORE_INDEX
 from course.lm.nnlm import NNLM, nnlm_num_parameters
 
 pytestmark = pytest.mark.usefixtures("one_thread")

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.complexity.formulas import rnnlm_cost
-from course.lm.batching import IGNORE_INDEX
+from course.base.batching import IGNORE_INDEX
 from course.lm.rnnlm import RNNLM, hidden_gradient_norms, rnnlm_num_parameters
 
 pytestmark = pytest.mark.usefixtures("one_thread")

@@ -3,6 +3,8 @@
 - :mod:`~course.base.validation`: parameter checks with one message template (scikit-learn style);
 - :mod:`~course.base.cache`: hashing, atomic writes, checksummed caches that heal, never unpickled;
 - :mod:`~course.base.paths`: where data and caches live;
+- :mod:`~course.base.batching`: the padding sentinel and grouping sentences by length;
+- :mod:`~course.base.training`: the one training loop of the neural language models;
 - :mod:`~course.base.notebook`: what a chapter's first cell imports (seeding, stable number
   formatting, showing the package's own source);
 - :mod:`~course.base.notebooks`: executing chapters and checking that two cold runs agree.

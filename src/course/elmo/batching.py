@@ -8,7 +8,7 @@ table of target ids, and each sentence becomes an array of type ids
 
 Both boundaries share one target id, the vocabulary's ``</s>`` (the forward LM predicts it after
 the last word, the backward LM before the first word, never the other one), which is exactly the
-treatment of the course's other language models (:mod:`course.lm.batching`): every word and one
+treatment of the course's other language models (``course.lm.batching``): every word and one
 boundary per sentence are predicted. The *inputs* keep ``<S>`` and ``</S>`` apart (their
 spellings differ), so the model knows which end it is at.
 
@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from ..base.validation import check_sentences, check_token_values
-from ..lm.batching import group_by_length
+from ..base.batching import group_by_length
 from .bilm import IGNORE
 from .chars import BOS_TOKEN, EOS_TOKEN, PAD, CharEncoder
 
@@ -136,10 +136,14 @@ class BiLMCorpus:
         seed : int or None, default=None
             Required when ``shuffle``.
         """
-        groups = group_by_length([len(r) for r in self.rows], batch_tokens, shuffle=shuffle, seed=seed,
-                                 owner="BiLMCorpus.batches")
-        for group in groups:
+        for group in self.groups(batch_tokens, shuffle=shuffle, seed=seed):
             yield self.batch(group)
+
+    def groups(self, batch_tokens: int, shuffle: bool = False, seed: int | None = None) -> list[list[int]]:
+        """Sentence indices of each minibatch of :meth:`batches`
+        (:func:`course.base.batching.group_by_length` of the sentences' lengths)."""
+        return group_by_length([len(r) for r in self.rows], batch_tokens, shuffle=shuffle, seed=seed,
+                               owner="BiLMCorpus.batches")
 
     def n_batches(self, batch_tokens: int) -> int:
         """How many minibatches :meth:`batches` yields."""

@@ -42,6 +42,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..base.batching import IGNORE_INDEX
 from ..base.validation import check_float, check_int, check_token_ids
 from .chars import N_CHARS, PAD
 from .sampled_softmax import sampled_softmax_loss
@@ -49,8 +50,9 @@ from .token_encoder import CharCNNEncoder
 
 __all__ = ["IGNORE", "BiLMConfig", "BiLM", "flip_padded", "direction_targets"]
 
-#: Target id of positions that are not predicted (padding); ``cross_entropy``'s ``ignore_index``.
-IGNORE = -100
+#: Target id of positions that are not predicted (padding): the course's one padding sentinel,
+#: :data:`course.base.batching.IGNORE_INDEX` (``cross_entropy``'s default ``ignore_index``).
+IGNORE = IGNORE_INDEX
 
 
 @dataclass

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from ..base.batching import group_by_length
 from ..base.validation import check_int, check_sentences
 from .bilm import BiLM
 from .chars import CharEncoder
@@ -80,17 +81,10 @@ def embed_sentences(model: BiLM, sentences: Sequence[Sequence[str]], *, batch_to
     was_training = model.training
     model.eval()
     out: list[np.ndarray | None] = [None] * len(sentences)
-    order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-    start = 0
-    while start < len(order):
-        stop = start + 1
-        while stop < len(order) and (stop - start + 1) * (len(sentences[order[stop]]) + 2) <= batch_tokens:
-            stop += 1
-        group = order[start:stop]
+    for group in group_by_length([len(s) + 2 for s in sentences], batch_tokens, owner="embed_sentences"):
         chars, lengths = encoder.encode_batch([sentences[i] for i in group])
         states = layer_states(model, chars, lengths).numpy()  # (L+1, B, T, 2d)
         for b, i in enumerate(group):
             out[i] = np.ascontiguousarray(states[:, b, 1 : int(lengths[b]) - 1])  # drop <S>, </S>
-        start = stop
     model.train(was_training)
     return out  # type: ignore[return-value]

@@ -1,16 +1,13 @@
-"""Train the biLM: the course's training recipe, adapted to two directions and characters.
+"""Train the biLM with the course's one loop: two directions, characters in, word ids out.
 
-The course's shared loop (:func:`course.lm.train.train`) cannot drive the biLM as it is, for three
-reasons: its minibatches are word ids of a closed vocabulary, while the biLM must read the
-*characters* of every word (an unknown word keeps its spelling); its :func:`evaluate
-<course.lm.train.evaluate>` scores one set of next-word logits, while the biLM has two, the
-backward one predicting the *previous* word; and it carries the state left to right between
-truncated-BPTT chunks, which a right-to-left LSTM cannot use. So this module keeps the recipe and
-reuses its pieces: :class:`~course.lm.train.TrainConfig` (same hyperparameters; ``bptt`` must be
-None: whole sentences), the warm-up + cosine schedule :func:`~course.lm.train.lr_at`, AdamW with
-gradient clipping, early stopping on the validation loss with the best weights restored, a tqdm
-bar with tokens/s and a :class:`~course.lm.train.History`. Validation and test use the exact
-softmax; training may use the sampled one (``BiLMConfig.n_samples``).
+The schedule, AdamW, gradient clipping, early stopping with the best weights restored, the
+divergence check and the :class:`~course.base.training.History` are the shared loop's
+(:func:`course.base.training.fit`, the loop of the NNLM and the RNNLM too). What differs is the
+:class:`BiLMTask`: its minibatches hold the *characters* of every word (an unknown word keeps its
+spelling, :class:`~course.elmo.batching.BiLMCorpus`), its loss sums two directions, the backward
+one predicting the *previous* word, and it trains on whole sentences (``TrainConfig.bptt`` must be
+None: a right-to-left LSTM cannot carry its state from chunk to chunk). Validation and test use
+the exact softmax; training may use the sampled one (``BiLMConfig.n_samples``).
 
 Command line (the committed checkpoint of chapter 09 was made this way; see
 :mod:`course.pretrained`, artifact ``bilm``)::
@@ -35,21 +32,18 @@ True
 from __future__ import annotations
 
 import argparse
-import copy
 import json
-import math
 import sys
-import time
 from pathlib import Path
 
 import torch
-from torch import nn
 
-from ..lm.train import History, LMScore, TrainConfig, lr_at, make_optimizer
+from ..base.batching import group_by_length
+from ..base.training import History, LMScore, TrainConfig, fit, perplexity
 from .batching import BiLMCorpus
 from .bilm import IGNORE, BiLM
 
-__all__ = ["TrainConfig", "evaluate_bilm", "train_bilm", "main"]
+__all__ = ["TrainConfig", "BiLMTask", "evaluate_bilm", "train_bilm", "main"]
 
 
 @torch.no_grad()
@@ -86,107 +80,66 @@ def evaluate_bilm(model: BiLM, corpus: BiLMCorpus, *, batch_tokens: int = 4096,
     model.eval()
     sums = [0.0, 0.0]
     counts = [0, 0]
-    order = sorted(indices, key=lambda i: len(corpus.rows[i]))
-    group: list[int] = []
-
-    def flush():
-        chars, targets = corpus.batch(group)
+    for group in group_by_length([len(corpus.rows[i]) for i in indices], batch_tokens, owner="evaluate_bilm"):
+        chars, targets = corpus.batch([indices[j] for j in group])
         f, b, nf, nb = model.nll(chars, targets)
         sums[0] += float(f)
         sums[1] += float(b)
         counts[0] += nf
         counts[1] += nb
-
-    for i in order:
-        if group and (len(group) + 1) * len(corpus.rows[i]) > batch_tokens:
-            flush()
-            group = []
-        group.append(i)
-    if group:
-        flush()
     model.train(was_training)
-    scores = [LMScore(s / n, n, math.exp(s / n)) for s, n in zip(sums, counts)]
+    scores = [LMScore(s / n, n, perplexity(s / n)) for s, n in zip(sums, counts)]
     return scores[0], scores[1]
+
+
+class BiLMTask:
+    """:class:`course.base.training.Task` of the biLM: whole sentences, both directions.
+
+    The minibatches of epoch ``e`` are the sentences grouped by length and shuffled with seed
+    ``config.seed + e`` (:meth:`BiLMCorpus.batches <course.elmo.batching.BiLMCorpus.batches>`);
+    the loss is the biLM's (the sum of both directions' mean NLL), and so is the validation loss.
+    """
+
+    def __init__(self, train_corpus: BiLMCorpus, valid_corpus: BiLMCorpus, config: TrainConfig):
+        self.train_corpus, self.valid_corpus, self.config = train_corpus, valid_corpus, config
+        self.epochs = [train_corpus.groups(config.batch_tokens, shuffle=True, seed=config.seed + e)
+                       for e in range(config.epochs)]
+
+    def plan(self, config: TrainConfig) -> list[list[int]]:
+        rows = self.train_corpus.rows
+        return [[sum(len(rows[i]) - 1 for i in group) for group in groups] for groups in self.epochs]
+
+    def batches(self, epoch: int):
+        return (self.train_corpus.batch(group) for group in self.epochs[epoch])
+
+    def loss(self, model: BiLM, batch) -> tuple[torch.Tensor, int]:
+        chars, targets = batch
+        _, loss = model(chars, targets)
+        return loss, int((targets[:, 1:] != IGNORE).sum())
+
+    def validate(self, model: BiLM) -> float:
+        fwd, bwd = evaluate_bilm(model, self.valid_corpus, max_tokens=self.config.eval_tokens)
+        return fwd.nll + bwd.nll
 
 
 def train_bilm(model: BiLM, train_corpus: BiLMCorpus, valid_corpus: BiLMCorpus,
                config: TrainConfig = TrainConfig(), *, progress: bool = True) -> History:
-    """Train ``model`` in place; return the :class:`~course.lm.train.History`.
+    """Train ``model`` in place; return the :class:`~course.base.training.History`.
 
-    ``History.train_loss`` and ``valid_loss`` hold the biLM loss: the *sum* of the two
-    directions' mean NLL (the training loss is the sampled-softmax estimate when
-    ``model.config.n_samples > 0``). The model ends with the weights of the best validation
-    evaluation, in eval mode.
+    :func:`course.base.training.fit` on a :class:`BiLMTask`, after seeding torch (dropout) and
+    the sampled softmax with ``config.seed``. ``History.train_loss`` and ``valid_loss`` hold the
+    biLM loss: the *sum* of the two directions' mean NLL (the training loss is the sampled-softmax
+    estimate when ``model.config.n_samples > 0``). The model ends with the weights of the best
+    validation evaluation, in eval mode.
     """
-    from tqdm.auto import tqdm
-
-    cfg = config
-    if cfg.bptt is not None:
+    if config.bptt is not None:
         raise ValueError("train_bilm trains on whole sentences: TrainConfig.bptt must be None.")
     if len(train_corpus) == 0 or len(valid_corpus) == 0:
         raise ValueError("train_bilm needs non-empty training and validation corpora.")
-    torch.manual_seed(cfg.seed)
-    model.reseed(cfg.seed)
-    total = train_corpus.n_batches(cfg.batch_tokens) * cfg.epochs
-    if cfg.max_steps is not None:
-        total = min(total, cfg.max_steps)
-    history = History(planned_steps=total)
-    optimizer = make_optimizer(model, cfg)
-    best_state = copy.deepcopy(model.state_dict())
-    bad_evals = 0
-    step = 0
-    start = time.perf_counter()
-    bar = tqdm(total=total, unit="step", disable=not progress, mininterval=1.0)
-
-    def validate() -> bool:
-        nonlocal best_state, bad_evals
-        fwd, bwd = evaluate_bilm(model, valid_corpus, max_tokens=cfg.eval_tokens)
-        history.eval_step.append(step)
-        history.valid_loss.append(fwd.nll + bwd.nll)
-        if fwd.nll + bwd.nll < history.best_valid_loss:
-            history.best_valid_loss, history.best_step = fwd.nll + bwd.nll, step
-            best_state = copy.deepcopy(model.state_dict())
-            bad_evals = 0
-        else:
-            bad_evals += 1
-        return cfg.patience is not None and bad_evals >= cfg.patience
-
-    model.train()
-    stop = False
-    for epoch in range(cfg.epochs):
-        for chars, targets in train_corpus.batches(cfg.batch_tokens, shuffle=True, seed=cfg.seed + epoch):
-            if step >= total:
-                break
-            lr = lr_at(step, cfg, total)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            _, loss = model(chars, targets)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            norm = nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip or math.inf)
-            optimizer.step()
-            step += 1
-            history.train_tokens += int((targets[:, 1:] != IGNORE).sum())
-            history.step.append(step)
-            history.train_loss.append(loss.item())
-            history.lr.append(lr)
-            history.grad_norm.append(float(norm))
-            bar.update(1)
-            if progress and step % 10 == 0:
-                rate = history.train_tokens / (time.perf_counter() - start)
-                bar.set_postfix(loss=f"{loss.item():.3f}", tok_s=f"{rate:,.0f}", refresh=False)
-            if step % cfg.eval_interval == 0 and validate():
-                history.stopped_early = stop = True
-                break
-        if stop or step >= total:
-            break
-    if not history.eval_step or history.eval_step[-1] != step:
-        validate()
-    bar.close()
-    model.load_state_dict(best_state)
-    model.eval()
-    history.seconds = time.perf_counter() - start
-    return history
+    task = BiLMTask(train_corpus, valid_corpus, config)
+    torch.manual_seed(config.seed)
+    model.reseed(config.seed)
+    return fit(model, task, config, progress=progress)
 
 
 def main(argv: list[str] | None = None) -> None:

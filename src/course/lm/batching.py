@@ -8,12 +8,13 @@ on exactly the same information). Context never crosses a sentence boundary, so 
 and RNNLM numbers of the course are comparable.
 
 Rows of similar length are grouped into a minibatch of about ``batch_tokens`` predicted tokens and
-padded on the right; padded targets are ``IGNORE_INDEX`` and count for nothing.
+padded on the right (:func:`course.base.batching.group_by_length`); padded targets are
+:data:`~course.base.batching.IGNORE_INDEX` and count for nothing.
 
 >>> rows = [np.array([0, 5, 6, 0]), np.array([0, 7, 0])]
 >>> idx, targets = pad_rows(rows)
 >>> idx.tolist(), targets.tolist()
-([[0, 5, 6], [0, 7, 0]], [[5, 6, 0], [7, 0, -1]])
+([[0, 5, 6], [0, 7, 0]], [[5, 6, 0], [7, 0, -100]])
 """
 
 from __future__ import annotations
@@ -23,12 +24,10 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import torch
 
-from ..base.validation import check_int, check_sentences
+from ..base.batching import IGNORE_INDEX, group_by_length
+from ..base.validation import check_sentences
 
-__all__ = ["IGNORE_INDEX", "encode_rows", "count_targets", "pad_rows", "group_by_length", "group_rows", "make_batches",
-           "chunks"]
-
-IGNORE_INDEX = -1  # target value of padding: cross_entropy(..., ignore_index=IGNORE_INDEX) skips it
+__all__ = ["encode_rows", "count_targets", "pad_rows", "group_rows", "make_batches", "chunks"]
 
 
 def encode_rows(sentences: Iterable[Sequence[str]], vocab, eos: str = "</s>") -> list[np.ndarray]:
@@ -94,41 +93,9 @@ def pad_rows(rows: Sequence[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.from_numpy(idx), torch.from_numpy(targets)
 
 
-def group_by_length(lengths: Sequence[int], batch_tokens: int, *, shuffle: bool = False,
-                    seed: int | None = None, owner: str = "group_by_length") -> list[list[int]]:
-    """Indices of the items of each minibatch: similar lengths together, ``B x L <= batch_tokens``.
-
-    Items are sorted by length (ties broken at random when ``shuffle``) and cut greedily into
-    groups whose padded size ``B x L`` stays within ``batch_tokens`` (a longer item forms a group
-    alone); the groups come in random order when ``shuffle``, else in length order. Shared by the
-    word-id rows of :func:`group_rows` and the biLM's character batches (``course.elmo``).
-
-    >>> group_by_length([2, 8, 3, 2], batch_tokens=8)
-    [[0, 3], [2], [1]]
-    """
-    check_int(batch_tokens, "batch_tokens", owner, low=1)
-    if shuffle and seed is None:
-        raise ValueError(f"{owner} needs a 'seed' when shuffle=True (randomness is explicit).")
-    lengths = np.asarray(lengths)
-    rng = np.random.default_rng(seed) if shuffle else None
-    tiebreak = rng.random(len(lengths)) if shuffle else np.arange(len(lengths))
-    groups: list[list[int]] = []
-    current: list[int] = []
-    for i in np.lexsort((tiebreak, lengths)):  # lengths are increasing: the current item sets the padding
-        if current and (len(current) + 1) * lengths[i] > batch_tokens:
-            groups.append(current)
-            current = []
-        current.append(int(i))
-    if current:
-        groups.append(current)
-    if shuffle:
-        groups = [groups[j] for j in rng.permutation(len(groups))]
-    return groups
-
-
 def group_rows(rows: Sequence[np.ndarray], batch_tokens: int, *, shuffle: bool = False,
                seed: int | None = None) -> list[list[int]]:
-    """:func:`group_by_length` of the rows by the number of tokens each predicts.
+    """:func:`~course.base.batching.group_by_length` of the rows by the number of tokens each predicts.
 
     >>> group_rows([np.arange(n) for n in (3, 9, 4, 3)], batch_tokens=8)
     [[0, 3], [2], [1]]

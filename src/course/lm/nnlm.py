@@ -33,7 +33,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..base.validation import check_int, check_token_ids
-from .batching import IGNORE_INDEX
+from ..base.batching import IGNORE_INDEX
 
 __all__ = ["NNLM", "nnlm_num_parameters"]
 

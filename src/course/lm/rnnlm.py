@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..base.validation import check_choice, check_int, check_token_ids
-from .batching import IGNORE_INDEX
+from ..base.batching import IGNORE_INDEX
 
 __all__ = ["RNNLM", "rnnlm_num_parameters", "hidden_gradient_norms"]
 

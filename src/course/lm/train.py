@@ -1,21 +1,20 @@
-"""The one training and evaluation loop of every neural language model of the course.
+"""Training and evaluating the next-word models (NNLM, RNNLM) with the course's one loop.
 
 Any model with the makemore interface ``forward(idx, targets, state=None) -> (logits, loss)``
-(the NNLM, the RNNLM, later ELMo's language models) trains here. After each call the model keeps
-``final_state``, the state a following chunk continues from (``None`` or absent for a model
-without one), and a ``hparams`` dict of its constructor's arguments keys its checkpoints. The loop
-provides:
+trains here. After each call the model keeps ``final_state``, the state a following chunk
+continues from (``None`` or absent for a model without one), and a ``hparams`` dict of its
+constructor's arguments keys its checkpoints. The schedule, the optimizer, clipping, early
+stopping and the :class:`History` are the shared loop's (:func:`course.base.training.fit`);
+this module adds what is particular to word-id language models (:class:`LMTask`):
 
 * minibatches of sentences of similar length (:func:`course.lm.batching.group_rows`),
 * truncated backpropagation through time: a minibatch is cut into chunks of ``bptt`` steps; the
   state is carried from chunk to chunk and the graph cut between them,
-* Adam with a linear warm-up and a cosine learning-rate decay, gradient-norm clipping,
-* early stopping on the validation split (the best weights are restored),
-* perplexity ``exp(mean NLL)`` over the predicted tokens, a tqdm progress bar with tokens/s,
-  a :class:`History` of losses for the curves, explicit seeds,
+* perplexity ``exp(mean NLL)`` over the predicted tokens (:func:`evaluate`, :func:`token_nll`),
 * checkpoints through :mod:`course.base.cache`, keyed by the hyperparameters, the vocabulary and the
   corpus checksum: the ``state_dict`` as arrays and the history as JSON in one sha256-checked
-  ``.npz`` (:func:`course.base.cache.save_result`), never unpickled; a damaged one is retrained.
+  ``.npz`` (:func:`course.base.cache.save_result`), never unpickled; a damaged one is retrained,
+* sampling a continuation (:func:`generate`).
 
 >>> import numpy as np
 >>> from course.lm.nnlm import NNLM
@@ -31,136 +30,36 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import math
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import NamedTuple
+from dataclasses import asdict
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..base.validation import check_divergence, check_float, check_int, check_token_ids
+from ..base.batching import IGNORE_INDEX
 from ..base.cache import cache_path, discard, load_result, save_result
-from .batching import IGNORE_INDEX, chunks, group_rows, pad_rows
+from ..base.training import History, LMScore, TrainConfig, fit, lr_at, make_optimizer, perplexity
+from ..base.validation import check_float, check_int, check_token_ids
+from .batching import chunks, group_rows, pad_rows
 
-__all__ = ["TrainConfig", "History", "LMScore", "train", "evaluate", "lr_at", "make_optimizer", "train_cached",
-           "checkpoint_path", "vocab_fingerprint", "next_token_probs", "generate", "token_nll"]
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Hyperparameters of :func:`train` (all of them key the checkpoint)."""
-
-    batch_tokens: int = 2048  # padded positions (about predicted tokens) per minibatch
-    bptt: int | None = None  # truncated BPTT: chunk length in steps; None = whole sentences
-    epochs: int = 1  # passes over the training rows ...
-    max_steps: int | None = None  # ... or stop after this many updates ...
-    max_tokens: int | None = None  # ... or after this many predicted tokens, whichever comes first
-    lr: float = 3e-3  # peak learning rate (Adam)
-    min_lr: float = 3e-4  # learning rate at the end of the cosine decay
-    warmup_steps: int = 20  # linear warm-up from 0 to lr
-    weight_decay: float = 0.0  # decoupled weight decay (AdamW)
-    grad_clip: float | None = 1.0  # clip the global gradient norm to this; None = no clipping
-    eval_interval: int = 100  # evaluate on the validation rows every this many updates
-    eval_tokens: int | None = 20_000  # validation tokens used while training (None = all)
-    patience: int | None = 3  # stop after this many evaluations without improvement (None = never)
-    seed: int = 0  # order of the minibatches
-
-    def __post_init__(self) -> None:
-        owner = "TrainConfig"
-        check_int(self.batch_tokens, "batch_tokens", owner, low=1)
-        if self.bptt is not None:
-            check_int(self.bptt, "bptt", owner, low=1)
-        check_int(self.epochs, "epochs", owner, low=1)
-        if self.max_steps is not None:
-            check_int(self.max_steps, "max_steps", owner, low=1)
-        if self.max_tokens is not None:
-            check_int(self.max_tokens, "max_tokens", owner, low=1)
-        check_float(self.lr, "lr", owner, low=0.0, low_closed=False)
-        check_float(self.min_lr, "min_lr", owner, low=0.0, high=self.lr)
-        check_int(self.warmup_steps, "warmup_steps", owner, low=0)
-        check_float(self.weight_decay, "weight_decay", owner, low=0.0)
-        if self.grad_clip is not None:
-            check_float(self.grad_clip, "grad_clip", owner, low=0.0, low_closed=False)
-        check_int(self.eval_interval, "eval_interval", owner, low=1)
-        if self.eval_tokens is not None:
-            check_int(self.eval_tokens, "eval_tokens", owner, low=1)
-        if self.patience is not None:
-            check_int(self.patience, "patience", owner, low=1)
-        check_int(self.seed, "seed", owner)
+__all__ = ["TrainConfig", "History", "LMScore", "LMTask", "train", "evaluate", "lr_at", "make_optimizer",
+           "train_cached", "checkpoint_path", "vocab_fingerprint", "next_token_probs", "generate", "token_nll"]
 
 
-@dataclass
-class History:
-    """What happened during :func:`train`: the curves and the totals."""
-
-    step: list[int] = field(default_factory=list)  # update number of each training record
-    train_loss: list[float] = field(default_factory=list)  # mean NLL (nats) of that update's chunk
-    lr: list[float] = field(default_factory=list)  # learning rate used
-    grad_norm: list[float] = field(default_factory=list)  # gradient norm before clipping
-    eval_step: list[int] = field(default_factory=list)  # updates after which we evaluated
-    valid_loss: list[float] = field(default_factory=list)  # mean NLL on the validation rows used
-    best_step: int = 0  # the update whose weights were kept
-    best_valid_loss: float = math.inf
-    stopped_early: bool = False  # True if patience ran out before the planned updates
-    planned_steps: int = 0  # updates the schedule was laid out for
-    train_tokens: int = 0  # predicted tokens processed (counted with repetition over epochs)
-    seconds: float = 0.0  # wall-clock training time (evaluations included)
-    from_cache: bool = False  # True when loaded from a checkpoint instead of trained
-
-    @property
-    def tokens_per_second(self) -> float:
-        return self.train_tokens / self.seconds if self.seconds > 0 else math.nan
-
-
-class LMScore(NamedTuple):
-    """Mean negative log-likelihood per predicted token, the count, and ``exp(nll)``."""
-
-    nll: float
-    tokens: int
-    perplexity: float
-
-
-def lr_at(step: int, config: TrainConfig, total_steps: int) -> float:
-    """Learning rate of update ``step`` (0-based): linear warm-up, then cosine decay to ``min_lr``.
-
-    >>> cfg = TrainConfig(lr=1.0, min_lr=0.0, warmup_steps=2)
-    >>> [round(lr_at(s, cfg, total_steps=6), 3) for s in range(6)]
-    [0.5, 1.0, 1.0, 0.854, 0.5, 0.146]
-    """
-    if step < config.warmup_steps:
-        return config.lr * (step + 1) / config.warmup_steps
-    span = max(total_steps - config.warmup_steps, 1)
-    progress = min((step - config.warmup_steps) / span, 1.0)
-    return config.min_lr + 0.5 * (config.lr - config.min_lr) * (1.0 + math.cos(math.pi * progress))
-
-
-def _planned_steps(rows: Sequence[np.ndarray], epochs: list[list[list[int]]], cfg: TrainConfig) -> int:
-    """Updates the run will make: chunks of every minibatch, cut by ``max_steps``/``max_tokens``."""
-    steps, tokens = 0, 0
+def _plan(rows: Sequence[np.ndarray], epochs: list[list[list[int]]], bptt: int | None) -> list[list[int]]:
+    """Predicted tokens of every chunk of every minibatch, per epoch (the schedule's layout)."""
+    plan = []
     for groups in epochs:
+        tokens = []
         for group in groups:
             lengths = [len(rows[i]) - 1 for i in group]
             longest = max(lengths)
-            bptt = cfg.bptt or longest
-            for start in range(0, longest, bptt):
-                steps += 1
-                tokens += sum(min(max(n - start, 0), bptt) for n in lengths)
-                if (cfg.max_steps is not None and steps >= cfg.max_steps) or \
-                        (cfg.max_tokens is not None and tokens >= cfg.max_tokens):
-                    return steps
-    return steps
-
-
-def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.AdamW:
-    """AdamW at ``config.lr`` with weight decay on the matrices only (not on biases and gains)."""
-    decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
-    return torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
-                              {"params": no_decay, "weight_decay": 0.0}], lr=config.lr)
+            step = bptt or longest
+            tokens.extend(sum(min(max(n - start, 0), step) for n in lengths) for start in range(0, longest, step))
+        plan.append(tokens)
+    return plan
 
 
 def _detach(state):
@@ -229,16 +128,47 @@ def evaluate(model: nn.Module, rows: Sequence[np.ndarray], *, batch_tokens: int 
         rows = rows[: int(np.searchsorted(cum, max_tokens)) + 1]
     nll = token_nll(model, rows, batch_tokens=batch_tokens, bptt=bptt)
     mean = float(nll.astype(np.float64).mean())
-    try:
-        perplexity = math.exp(mean)
-    except OverflowError:  # mean > 709.78 nats: a diverged model
-        perplexity = math.inf
-    return LMScore(mean, len(nll), perplexity)
+    return LMScore(mean, len(nll), perplexity(mean))
+
+
+class LMTask:
+    """:class:`course.base.training.Task` of a next-word model: chunks of word-id rows, state carried.
+
+    The minibatches of epoch ``e`` are :func:`~course.lm.batching.group_rows` shuffled with seed
+    ``config.seed + e``, each cut into ``config.bptt``-step chunks; the state left by one chunk
+    (``model.final_state``, detached: the graph is cut) starts the next one of the same minibatch.
+    """
+
+    def __init__(self, train_rows: Sequence[np.ndarray], valid_rows: Sequence[np.ndarray], config: TrainConfig):
+        self.train_rows, self.valid_rows, self.config = train_rows, valid_rows, config
+        self.epochs = [group_rows(train_rows, config.batch_tokens, shuffle=True, seed=config.seed + e)
+                       for e in range(config.epochs)]
+        self.state = None
+
+    def plan(self, config: TrainConfig) -> list[list[int]]:
+        return _plan(self.train_rows, self.epochs, config.bptt)
+
+    def batches(self, epoch: int):
+        for group in self.epochs[epoch]:
+            idx, targets = pad_rows([self.train_rows[i] for i in group])
+            self.state = None
+            yield from chunks(idx, targets, self.config.bptt)
+
+    def loss(self, model: nn.Module, batch) -> tuple[torch.Tensor, int]:
+        x, y = batch
+        _, loss = model(x, y, state=self.state)
+        self.state = _detach(getattr(model, "final_state", None))  # carry the state, cut the graph
+        return loss, int((y != IGNORE_INDEX).sum())
+
+    def validate(self, model: nn.Module) -> float:
+        return evaluate(model, self.valid_rows, max_tokens=self.config.eval_tokens).nll
 
 
 def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequence[np.ndarray],
           config: TrainConfig = TrainConfig(), *, progress: bool = True) -> History:
     """Train ``model`` in place on encoded sentences; return the :class:`History`.
+
+    :func:`course.base.training.fit` on an :class:`LMTask`.
 
     Parameters
     ----------
@@ -255,92 +185,9 @@ def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequen
     History
         The model ends with the weights of the best validation evaluation.
     """
-    from tqdm.auto import tqdm
-
     if len(train_rows) == 0 or len(valid_rows) == 0:
         raise ValueError("train needs non-empty 'train_rows' and 'valid_rows'.")
-    cfg = config
-    epochs = [group_rows(train_rows, cfg.batch_tokens, shuffle=True, seed=cfg.seed + e)
-              for e in range(cfg.epochs)]
-    total = _planned_steps(train_rows, epochs, cfg)
-    history = History(planned_steps=total)
-    optimizer = make_optimizer(model, cfg)
-    best_state = copy.deepcopy(model.state_dict())
-    bad_evals = 0
-    step = 0
-    start = time.perf_counter()
-    bar = tqdm(total=total, unit="step", disable=not progress, mininterval=1.0)
-
-    def validate() -> bool:
-        """Evaluate, keep the best weights; return True when patience has run out."""
-        nonlocal best_state, bad_evals
-        score = evaluate(model, valid_rows, max_tokens=cfg.eval_tokens)
-        # nan weights give a nan validation loss, which never improves: without this the run
-        # would end "early stopped" on the last finite weights without saying why.
-        check_finite_loss(score.perplexity, f"the validation perplexity (mean loss {score.nll:.4g} nats)")
-        history.eval_step.append(step)
-        history.valid_loss.append(score.nll)
-        if score.nll < history.best_valid_loss:
-            history.best_valid_loss, history.best_step = score.nll, step
-            best_state = copy.deepcopy(model.state_dict())
-            bad_evals = 0
-        else:
-            bad_evals += 1
-        return cfg.patience is not None and bad_evals >= cfg.patience
-
-    def check_finite_loss(value: float, what: str) -> None:
-        """Stop with a message naming ``lr`` when a loss is nan or inf (the weights diverged)."""
-        if not math.isfinite(value):
-            bar.close()
-            check_divergence(value, what, step=f"update {step} of {total}", lr_name="lr", lr=cfg.lr,
-                             owner="TrainConfig", default=TrainConfig.__dataclass_fields__["lr"].default)
-
-    model.train()
-    stop = False
-    for groups in epochs:
-        for group in groups:
-            idx, targets = pad_rows([train_rows[i] for i in group])
-            state = None
-            for x, y in chunks(idx, targets, cfg.bptt):
-                if step >= total:
-                    break
-                lr = lr_at(step, cfg, total)
-                for param_group in optimizer.param_groups:
-                    param_group["lr"] = lr
-                _, loss = model(x, y, state=state)
-                state = _detach(getattr(model, "final_state", None))  # carry the state, cut the graph
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                norm = nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip or math.inf)
-                optimizer.step()
-                step += 1
-                loss_value = loss.item()
-                check_finite_loss(loss_value, "the training loss")  # free: read for the history anyway
-                n_tokens = int((y != IGNORE_INDEX).sum())
-                history.train_tokens += n_tokens
-                history.step.append(step)
-                history.train_loss.append(loss_value)
-                history.lr.append(lr)
-                history.grad_norm.append(float(norm))
-                bar.update(1)
-                if progress and step % 10 == 0:
-                    rate = history.train_tokens / (time.perf_counter() - start)
-                    bar.set_postfix(loss=f"{loss_value:.3f}", tok_s=f"{rate:,.0f}", refresh=False)
-                if step % cfg.eval_interval == 0 and validate():
-                    history.stopped_early = True
-                    stop = True
-                    break
-            if stop or step >= total:
-                break
-        if stop or step >= total:
-            break
-    if not history.eval_step or history.eval_step[-1] != step:
-        validate()
-    bar.close()
-    model.load_state_dict(best_state)
-    model.eval()
-    history.seconds = time.perf_counter() - start
-    return history
+    return fit(model, LMTask(train_rows, valid_rows, config), config, progress=progress)
 
 
 def vocab_fingerprint(index_to_key: Sequence[str]) -> str:
