@@ -7,7 +7,7 @@
 - :mod:`course.lm.rnnlm`: Mikolov et al.'s recurrent language model, written out as the
   recurrence, with the fused ``nn.RNN`` path (chapter 03).
 - :mod:`course.lm.batching`: sentences to rows and minibatches of token ids.
-- :mod:`course.lm.train`: the one training and evaluation loop of every neural model
+- :mod:`course.lm.train`: the word-id language models' task for the one training loop (:mod:`course.base.training`), their evaluation (perplexity, per-token NLL) and generation
   (minibatches, schedule, early stopping, perplexity, progress bars, seeds).
 - :mod:`course.lm.recipes`: the shared data and the cached trained models that chapters 02, 03,
   08 and 09 compare and reuse.
