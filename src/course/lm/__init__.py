@@ -7,8 +7,9 @@
 - :mod:`course.lm.rnnlm`: Mikolov et al.'s recurrent language model, written out as the
   recurrence, with the fused ``nn.RNN`` path (chapter 03).
 - :mod:`course.lm.batching`: sentences to rows and minibatches of token ids.
-- :mod:`course.lm.train`: the word-id language models' task for the one training loop (:mod:`course.base.training`), their evaluation (perplexity, per-token NLL) and generation
-  (minibatches, schedule, early stopping, perplexity, progress bars, seeds).
+- :mod:`course.lm.train`: the word-id models' task for the one training loop of every neural
+  model (:mod:`course.base.training`: schedule, clipping, early stopping, best state), their
+  evaluation (perplexity, per-token NLL), cached training and generation.
 - :mod:`course.lm.recipes`: the shared data and the cached trained models that chapters 02, 03,
   08 and 09 compare and reuse.
 
