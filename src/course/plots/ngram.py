@@ -107,7 +107,8 @@ def plot_unseen_fraction(orders: Sequence[int], fractions: Sequence[float],
     ax.grid(alpha=0.3)
     if perplexities:
         right = ax.twinx()
-        right.plot(list(perplexities), list(perplexities.values()), "s--", color="C1", label="Kneser-Ney test perplexity")
+        right.plot(list(perplexities), list(perplexities.values()), "s--", color="C1",
+                   label="Kneser-Ney test perplexity")
         right.set_ylabel("test perplexity", color="C1")
         handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
         ax.legend(handles=handles, loc="center right")
