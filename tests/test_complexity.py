@@ -260,17 +260,3 @@ def test_time_output_layers_smoke():
     assert [round(r.predicted_slope, 2) for r in results] == [1.0, 0.21, 0.0]
     assert all((r.cpu >= 0).all() and (r.wall > 0).all() for r in results)
     assert torch.get_num_threads() >= 1
-
-
-def test_plots_and_calculator():
-    from course.complexity.plots import plot_q_bars, plot_scaling, q_calculator, q_values
-
-    sizes = dict(N=8, C=10, D=300, H=500, V=10**6, negative=5)
-    ax = plot_q_bars(sizes)
-    assert [p.get_height() for p in ax.patches] == pytest.approx([q for _, _, q in q_values(sizes)])
-    V = np.array([1e3, 1e4])
-    plot_scaling([ScalingResult("hs", V, 1e-6 * np.ones(2), 1e-6 * np.ones(2), 0.1)])
-    box = q_calculator()
-    assert len(box.children) == 3
-    import matplotlib.pyplot as plt
-    plt.close("all")

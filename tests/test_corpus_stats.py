@@ -58,15 +58,3 @@ def test_zipf_token_share_and_hapax():
     with pytest.raises(ValueError, match="'k' parameter"):
         zipf_token_share(5, 3)
     assert hapax_fraction([1, 2, 1, 1]) == 0.75
-
-
-def test_min_count_summary_matches_brute_force():
-    from course.corpus_plots import min_count_summary
-
-    counts = np.array([50, 20, 20, 5, 3, 1, 1])
-    words = ["a", "b", "c", "d", "e", "f", "g"]
-    questions = [("a", "b", "c", "d"), ("a", "g", "b", "c")]
-    s = min_count_summary(counts, words, questions, 5)
-    assert s["vocab_size"] == 4
-    assert s["token_coverage"] == pytest.approx(95 / 100)
-    assert s["analogy_coverage"] == 0.5

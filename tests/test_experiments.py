@@ -195,14 +195,6 @@ def test_export_refuses_unknown_architecture(tmp_path):
         experiments.train("glove")
 
 
-def test_analogy_explorer_builds():
-    pytest.importorskip("ipywidgets")
-    kv = KeyedVectors(["man", "king", "woman", "queen", "apple"],
-                      np.array([[1.0, 0.1], [1.0, 1.0], [0.2, 0.1], [0.2, 1.1], [-1.0, -0.2]]))
-    ui = experiments.analogy_explorer(kv, topn=2)
-    assert len(ui.children) == 2
-
-
 def test_corpus_vocabulary_is_the_trainers(tiny_corpus):
     from course.word2vec.train import build_vocab
 

@@ -16,7 +16,6 @@ on the course corpus, every run through :mod:`course.base.cache`, so a chapter r
   the corpus for the dimension x data table;
 * :func:`export` (and ``python -m course.experiments export``) writes the chapter's best vectors
   in word2vec's format for gensim, fastText or any other tool;
-* :func:`analogy_explorer` is the chapter's widget (3CosAdd and 3CosMul answers side by side).
 
 Every vectors object here, ours or gensim's, is scored by the same functions of
 :mod:`course.evaluation`.
@@ -67,7 +66,6 @@ __all__ = [
     "common_questions",
     "grid",
     "export",
-    "analogy_explorer",
     "main",
 ]
 
@@ -447,45 +445,6 @@ def export(path, *, arch: str = BEST, binary: bool = False, progress: bool = Tru
     with cache.atomic_path(path) as tmp:
         kv.save_word2vec_format(tmp, binary=binary)
     return kv
-
-
-# ---------------------------------------------------------------------------- explorer
-def analogy_explorer(kv, a: str = "man", b: str = "king", c: str = "woman", topn: int = 8,
-                     restrict_vocab: int | None = 30000):
-    """Widget: type ``a``, ``b``, ``c``; see the best answers to ``a : b = c : ?`` under 3CosAdd and 3CosMul.
-
-    Returns the widget box (displayed). Unknown words are reported, not raised.
-    """
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    from .evaluation import solve_analogy
-    from .base.notebook import table
-
-    boxes = [widgets.Text(value=w, description=name, layout=widgets.Layout(width="180px"))
-             for name, w in (("a", a), ("b", b), ("c", c))]
-    out = widgets.Output()
-
-    def show(*_):
-        out.clear_output()
-        words = [box.value.strip().lower() for box in boxes]
-        with out:
-            unknown = [w for w in words if w not in kv.key_to_index]
-            if unknown:
-                print("not in the vocabulary:", ", ".join(repr(w) for w in unknown))
-                return
-            add = solve_analogy(kv, *words, topn=topn, method="3cosadd", restrict_vocab=restrict_vocab)
-            mul = solve_analogy(kv, *words, topn=topn, method="3cosmul", restrict_vocab=restrict_vocab)
-            print(f"{words[0]} : {words[1]} = {words[2]} : ?")
-            rows = [[i + 1, *add[i], *mul[i]] for i in range(min(len(add), len(mul)))]
-            print(table(rows, ["rank", "3CosAdd", "score", "3CosMul", "score"]))
-
-    for box in boxes:
-        box.observe(show, "value")
-    show()
-    ui = widgets.VBox([widgets.HBox(boxes), out])
-    display(ui)
-    return ui
 
 
 def main(argv: Sequence[str] | None = None) -> int:

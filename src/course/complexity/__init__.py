@@ -7,8 +7,9 @@
 - :mod:`~course.complexity.counting`: count the multiply-adds and lookups PyTorch code really
   does (a dispatch mode; cross-checked with ``FlopCounterMode``);
 - :mod:`~course.complexity.measured`: the course's own models counted against their Q;
-- :mod:`~course.complexity.timing`: wall and CPU time per example against V, log-log slopes;
-- :mod:`~course.complexity.plots`: the chapter's figures and its Q calculator.
+- :mod:`~course.complexity.timing`: wall and CPU time per example against V, log-log slopes.
+
+The chapter's figures and its Q calculator are in :mod:`course.plots.complexity`.
 
 The formulas are re-exported here; import the rest from their modules (they import torch).
 

@@ -1,4 +1,7 @@
-"""Figures and the explorer of chapter 04: measured scaling, and a Q calculator.
+"""Figures and the explorer of chapter 04: Q per architecture, measured scaling, and a Q calculator.
+
+Q is the training cost per example of Mikolov et al. (2013a), section 2, computed by
+:func:`course.complexity.formulas.cost`; the timings come from :mod:`course.complexity.timing`.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -13,9 +16,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .formulas import cost
-from .paper import PAPER_OUTPUTS
-from .timing import ScalingResult
+from ..complexity.formulas import cost
+from ..complexity.paper import PAPER_OUTPUTS
+from ..complexity.timing import ScalingResult
+from .base import axes
 
 __all__ = ["q_values", "plot_q_bars", "plot_scaling", "q_calculator"]
 
@@ -48,8 +52,7 @@ def plot_q_bars(sizes: dict, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.5))
+    ax = axes(ax, figsize=(8, 3.5))
     values = q_values(sizes)
     x = np.arange(len(values))
     ax.bar(x, [q for _, _, q in values], color=[_COLORS[o] for _, o, _ in values])
@@ -72,10 +75,7 @@ def plot_scaling(results: Sequence[ScalingResult], ax=None):
     -------
     matplotlib Axes
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
+    ax = axes(ax, figsize=(6, 4))
     for r in results:
         color = _COLORS[r.output]
         predicted = round(r.predicted_slope, 2) + 0.0                     # no "-0.00"

@@ -1,5 +1,8 @@
 """Tables, a plot and the ipywidgets explorer that chapter 01 shows for n-gram models.
 
+The models are the smoothed n-gram language models of :mod:`course.lm.ngram` (Chen and Goodman
+1998; Kneser and Ney 1995).
+
 All of them read a fitted :class:`~course.lm.ngram.NGramLM`; none changes it (the explorer
 switches estimators on shallow copies, which share the counts).
 
@@ -16,7 +19,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..base.validation import check_int
-from .ngram import BOS, ESTIMATORS, NGramLM
+from ..lm.ngram import BOS, ESTIMATORS, NGramLM
+from .base import axes
 
 __all__ = ["top_next_words", "ngram_count_table", "left_neighbour_table", "plot_unseen_fraction",
            "ngram_explorer"]
@@ -96,16 +100,15 @@ def plot_unseen_fraction(orders: Sequence[int], fractions: Sequence[float],
     -------
     matplotlib Axes
     """
-    import matplotlib.pyplot as plt
-
-    ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+    ax = axes(ax, figsize=(6, 3.5))
     ax.plot(list(orders), 100 * np.asarray(fractions), "o-", color="C0", label="unseen test n-grams")
     ax.set(xlabel="n (order of the n-gram)", ylabel="test n-grams unseen in train (%)",
            ylim=(0, 100), xticks=list(orders), title="How often the n-gram is new")
     ax.grid(alpha=0.3)
     if perplexities:
         right = ax.twinx()
-        right.plot(list(perplexities), list(perplexities.values()), "s--", color="C1", label="Kneser-Ney test perplexity")
+        right.plot(list(perplexities), list(perplexities.values()), "s--", color="C1",
+                   label="Kneser-Ney test perplexity")
         right.set_ylabel("test perplexity", color="C1")
         handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
         ax.legend(handles=handles, loc="center right")

@@ -1,8 +1,8 @@
-"""Figures and explorers of the word2vec chapters (05 CBOW and Skip-gram, 07 hierarchical softmax).
+"""Figures and the explorer of chapter 07 (hierarchical softmax): the Huffman tree and a word's path.
 
-Plotting only: the numbers a figure shows are computed in :mod:`course.evaluation`,
-:mod:`course.word2vec.huffman` and friends, and the chapters print them too (nbval compares
-text, not images).
+Plotting only: the tree is built by :class:`course.word2vec.huffman.HuffmanTree` (Mikolov et al.
+2013b, section 2.1; Morin and Bengio 2005), and the chapter prints the codes and probabilities
+it draws (nbval compares text, not images).
 
 >>> from course.word2vec.huffman import HuffmanTree
 >>> x, y = tree_layout(HuffmanTree([5, 3, 2, 1]))
@@ -17,7 +17,9 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["tree_layout", "huffman_tree_plot", "projection_plot", "neighbours_explorer", "path_explorer"]
+from .base import axes
+
+__all__ = ["tree_layout", "huffman_tree_plot", "path_explorer"]
 
 
 def tree_layout(tree) -> tuple[np.ndarray, np.ndarray]:
@@ -68,7 +70,7 @@ def huffman_tree_plot(tree, labels: Sequence[str], highlight: str | None = None,
     """
     V = tree.vocab_size
     x, y = tree_layout(tree)
-    ax = ax or plt.subplots(figsize=(min(1.0 * V + 2, 14), 0.9 * tree.max_code_length + 2))[1]
+    ax = axes(ax, figsize=(min(1.0 * V + 2, 14), 0.9 * tree.max_code_length + 2))
     on_path = set()
     if highlight is not None:
         node = labels.index(highlight)
@@ -94,73 +96,12 @@ def huffman_tree_plot(tree, labels: Sequence[str], highlight: str | None = None,
     return ax
 
 
-def projection_plot(xy: np.ndarray, labels: Sequence[str], groups: Sequence[str] | None = None, ax=None,
-                    title: str = "PCA projection of word vectors"):
-    """Scatter 2-D points with their words, coloured by group.
-
-    Parameters
-    ----------
-    xy : ndarray of shape (N, 2)
-        E.g. the first output of :func:`course.evaluation.pca`.
-    labels : sequence of str of length N
-    groups : sequence of str of length N, optional
-    """
-    xy = np.asarray(xy)
-    ax = ax or plt.subplots(figsize=(7, 6))[1]
-    groups = list(groups) if groups is not None else ["words"] * len(xy)
-    for g in dict.fromkeys(groups):
-        sel = np.array([gg == g for gg in groups])
-        ax.scatter(xy[sel, 0], xy[sel, 1], s=20, label=g)
-    for (px, py), word in zip(xy, labels):
-        ax.annotate(word, (px, py), fontsize=8, xytext=(3, 3), textcoords="offset points")
-    ax.set_xlabel("PC 1")
-    ax.set_ylabel("PC 2")
-    ax.set_title(title)
-    if len(set(groups)) > 1:
-        ax.legend(fontsize=8)
-    return ax
-
-
-def neighbours_explorer(models: dict, words: Sequence[str], topn: int = 8):
-    """Widget: pick a word, see its nearest neighbours under each model side by side."""
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    from course.evaluation import nearest_neighbours
-    from course.base.notebook import table
-
-    word = widgets.Dropdown(options=list(words), description="word")
-    n = widgets.IntSlider(value=topn, min=1, max=20, description="topn")
-    out = widgets.Output()
-
-    def show(*_):
-        out.clear_output()
-        columns = {name: nearest_neighbours(kv, word.value, topn=n.value) if word.value in kv.key_to_index
-                   else [] for name, kv in models.items()}
-        rows = []
-        for i in range(n.value):
-            row = []
-            for name in models:
-                col = columns[name]
-                row.append(f"{col[i][0]} ({col[i][1]:.2f})" if i < len(col) else "-")
-            rows.append(row)
-        with out:
-            print(table(rows, list(models)))
-
-    word.observe(show, "value")
-    n.observe(show, "value")
-    show()
-    box = widgets.VBox([widgets.HBox([word, n]), out])
-    display(box)
-    return box
-
-
 def path_explorer(tree, labels: Sequence[str], hidden: np.ndarray, node_vectors: np.ndarray):
     """Widget: pick a word, see its code, its path and the sigmoid factors of P(word | h)."""
     import ipywidgets as widgets
     from IPython.display import display
 
-    from course.base.notebook import table
+    from ..base.notebook import table
 
     word = widgets.Dropdown(options=list(labels), description="word")
     out = widgets.Output()

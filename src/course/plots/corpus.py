@@ -1,17 +1,17 @@
-"""Figures and the explorer of chapter 00 (the course corpus).
+"""Figures and the explorer of chapter 00 (the course corpus): Zipf's and Heaps' laws, coverage.
 
-Plotting only: every number a figure shows is computed in :mod:`course.corpus_stats` and printed
-by the chapter as well, because nbval compares text, not images.
+Plotting only: every number a figure shows is computed in :mod:`course.corpus_stats` (Zipf 1949,
+Heaps 1978) and printed by the chapter as well, because nbval compares text, not images.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from .corpus_stats import coverage_by_vocab_size, rank_frequency
+from ..corpus_stats import coverage_by_vocab_size, rank_frequency
+from .base import axes
 
 __all__ = ["zipf_plot", "heaps_plot", "coverage_plot", "vocabulary_explorer", "min_count_summary"]
 
@@ -19,7 +19,7 @@ __all__ = ["zipf_plot", "heaps_plot", "coverage_plot", "vocabulary_explorer", "m
 def zipf_plot(counts, s: float, c: float, fit_range: tuple[int, int], ax=None):
     """Rank-frequency on log-log axes with the fitted line ``C r^-s`` over ``fit_range``."""
     ranks, freqs = rank_frequency(counts)
-    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    ax = axes(ax, figsize=(6, 4))
     ax.loglog(ranks, freqs, ".", ms=2, alpha=0.5, label="corpus")
     r = np.geomspace(*fit_range, 50)
     ax.loglog(r, c * r**-s, "r-", lw=2, label=f"fit: f(r) = {c:.3g} r^-{s:.3f}")
@@ -32,7 +32,7 @@ def zipf_plot(counts, s: float, c: float, fit_range: tuple[int, int], ax=None):
 
 def heaps_plot(n: np.ndarray, v: np.ndarray, k: float, beta: float, ax=None):
     """Vocabulary growth on log-log axes with the fitted ``K n^beta``."""
-    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    ax = axes(ax, figsize=(6, 4))
     ax.loglog(n, v, "o", ms=3, label="corpus")
     ax.loglog(n, k * n**beta, "r-", label=f"fit: V(n) = {k:.3g} n^{beta:.3f}")
     ax.set_xlabel("tokens read n")
@@ -44,7 +44,7 @@ def heaps_plot(n: np.ndarray, v: np.ndarray, k: float, beta: float, ax=None):
 
 def coverage_plot(rows: Sequence[tuple[int, float]], ax=None):
     """Fraction of analogy questions covered against vocabulary size (log x axis)."""
-    ax = ax or plt.subplots(figsize=(6, 4))[1]
+    ax = axes(ax, figsize=(6, 4))
     sizes, fracs = zip(*rows)
     ax.semilogx(sizes, np.asarray(fracs) * 100, "o-")
     ax.set_xlabel("vocabulary: the V most frequent words")

@@ -1,4 +1,4 @@
-"""course.lm.ngram_explorer: the chapter's tables, plot and explorer."""
+"""course.plots.ngram: the tables, plot and explorer of chapter 01."""
 
 import matplotlib
 
@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from course.lm.ngram import NGramLM  # noqa: E402
-from course.lm.ngram_explorer import (  # noqa: E402
+from course.plots.ngram import (  # noqa: E402
     left_neighbour_table,
     ngram_count_table,
     ngram_explorer,
