@@ -1,6 +1,6 @@
 """Figures and the explorer of chapter 00 (the course corpus).
 
-Plotting only: every number a figure shows is computed in :mod:`course.corpus_stats` and printed
+Plotting only: every number a figure shows is computed in :mod:`course.data.stats` and printed
 by the chapter as well, because nbval compares text, not images.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .corpus_stats import coverage_by_vocab_size, rank_frequency
+from .data.stats import coverage_by_vocab_size, rank_frequency
 
 __all__ = ["zipf_plot", "heaps_plot", "coverage_plot", "vocabulary_explorer", "min_count_summary"]
 
