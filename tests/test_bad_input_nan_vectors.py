@@ -94,8 +94,8 @@ def test_most_similar_guards_changed_vectors_and_queries():
     kv = KeyedVectors(WORDS, VECS)
     assert kv.analogy("man", "king", "woman")[0][0] == "queen"
     kv.vectors[4, 0] = np.nan  # changed in place after construction
-    with pytest.raises(ValueError, match=r"'vectors' parameter of KeyedVectors .*row 4 \('apple'\)"):
+    with pytest.raises(ValueError, match=r"'vectors' parameter of KeyedVectors.analogy .*row 4 \('apple'\)"):
         kv.analogy("man", "king", "woman")
     kv.vectors[4, 0] = -1.0
-    with pytest.raises(ValueError, match="query vector for KeyedVectors.most_similar must hold finite numbers"):
+    with pytest.raises(ValueError, match="'positive' parameter of KeyedVectors.most_similar must hold finite numbers"):
         kv.most_similar(np.array([np.nan, 1.0]))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from course.base.validation import check_sentences, check_tokens
-from course.corpus_stats import coverage_by_vocab_size, heaps_curve
+from course.data.stats import coverage_by_vocab_size, heaps_curve
 from course.data import Vocab
 from course.data.text import format_document, split_sentences, tokenize
 from course.elmo import BiLM, BiLMConfig, CharEncoder

@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 import torch
 
-from course import data, experiments
+from course import data
+from course.evaluation import experiments, scaling
 from course.base import cache
 from course.base.cache import CacheWarning, checksum_path, record_sha256
 from course.data import corpus
@@ -215,7 +216,7 @@ def _train_word2vec():
 
 
 def _train_sample():
-    return experiments.train_sample(2000, **SMALL)
+    return scaling.train_sample(2000, **SMALL)
 
 
 def _train_gensim():

@@ -2,7 +2,7 @@ import pytest
 
 from course.checks import CheckFailed
 from course.checks.corpus import check_hapax_fraction, check_source_exponents, check_zipf_token_share
-from course.corpus_stats import zipf_fit
+from course.data.stats import zipf_fit
 
 
 def test_zipf_share_check_passes_the_solution_and_explains_an_inversion(capsys):

@@ -1,4 +1,4 @@
-"""Tests for course.experiments: sampling, caching, gensim parity, the LM vectors, export round trip.
+"""Tests for course.evaluation.experiments and .scaling: sampling, caching, gensim parity, the LM vectors, export round trip.
 
 The corpus functions of course.data are replaced by a small synthetic corpus, so these tests
 run in seconds and need no built corpus.
@@ -10,16 +10,10 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors as GensimKV
 
-from course import data, experiments
-from course.experiments import (
-    ARCHITECTURES,
-    LABELS,
-    common_questions,
-    gensim_params,
-    restrict_to,
-    sample_tokens,
-    train_sample,
-)
+from course import data
+from course.evaluation import experiments
+from course.evaluation.experiments import ARCHITECTURES, LABELS, gensim_params, restrict_to
+from course.evaluation.scaling import common_questions, sample_tokens, train_sample
 from course.vectors import KeyedVectors
 
 

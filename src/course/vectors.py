@@ -1,8 +1,10 @@
-"""Word vectors keyed by word: lookup, cosine neighbours, analogies, word2vec file formats.
+"""Word vectors keyed by word: lookup and the word2vec file formats (I/O), neighbours by delegation.
 
 A small container in the spirit of gensim's ``KeyedVectors``: the same attribute names
-(``key_to_index``, ``index_to_key``, ``vectors``), the same ``most_similar`` semantics, and the
-two file formats of word2vec.c, which gensim and fastText (its .vec files) also use:
+(``key_to_index``, ``index_to_key``, ``vectors``), the same ``most_similar`` semantics (computed
+by :mod:`course.evaluation.neighbours`; ``analogy`` by :mod:`course.evaluation.analogies`, one
+implementation for both APIs), and the two file formats of word2vec.c, which gensim and fastText
+(its .vec files) also use:
 
 * text: a header line ``"V D"``, then one line per word, ``word x_1 x_2 ... x_D``;
 * binary: the same header, then per word ``word``, a space, ``D`` little-endian float32 values
@@ -32,7 +34,7 @@ import numpy as np
 from course.base.validation import check_finite, check_int
 from course.base.cache import atomic_open
 
-__all__ = ["KeyedVectors", "unit_rows", "cosine_top", "MAX_LOAD_BYTES"]
+__all__ = ["KeyedVectors", "unit_rows", "MAX_LOAD_BYTES"]
 
 _OWNER = "KeyedVectors"
 
@@ -57,45 +59,6 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     vectors = vectors.astype(dtype, copy=False)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
-
-
-def cosine_top(normed: np.ndarray, queries: np.ndarray, topn: int, exclude=None) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and cosines of the ``topn`` rows of ``normed`` closest to each query.
-
-    Parameters
-    ----------
-    normed : ndarray of shape (V, D)
-        Unit-norm rows (:func:`unit_rows`).
-    queries : ndarray of shape (B, D)
-        Query vectors (any norm; the ranking is by ``normed @ q``, the cosine once ``q`` is
-        normalised, which it is here).
-    topn : int
-        How many neighbours per query (at most ``V``).
-    exclude : sequence of B sequences of int, optional
-        Row ids never returned for each query (the query words themselves).
-
-    Returns
-    -------
-    indices : ndarray of shape (B, topn)
-    scores : ndarray of shape (B, topn)
-        Sorted by decreasing cosine; ties keep the smaller index first.
-
-    >>> idx, s = cosine_top(np.eye(3), np.array([[1.0, 0.1, 0.0]]), topn=2, exclude=[[0]])
-    >>> idx.tolist()
-    [[1, 2]]
-    """
-    queries = unit_rows(np.atleast_2d(queries)).astype(normed.dtype, copy=False)
-    sims = queries @ normed.T                                          # (B, V)
-    if exclude is not None:
-        for b, ids in enumerate(exclude):
-            sims[b, list(ids)] = -np.inf
-    topn = min(topn, sims.shape[1])
-    part = np.argpartition(-sims, topn - 1, axis=1)[:, :topn] if topn < sims.shape[1] else \
-        np.tile(np.arange(sims.shape[1]), (len(sims), 1))
-    part.sort(axis=1)                                                  # ties: smaller index first
-    order = np.argsort(-np.take_along_axis(sims, part, axis=1), axis=1, kind="stable")
-    idx = np.take_along_axis(part, order, axis=1)
-    return idx, np.take_along_axis(sims, idx, axis=1)
 
 
 # ---------------------------------------------------------------------------- the container
@@ -206,23 +169,12 @@ class KeyedVectors:
         a, b = unit_rows(self[[w1, w2]])
         return float(a @ b)
 
-    def _query(self, item) -> tuple[np.ndarray, list[int]]:
-        """A query vector and the ids it excludes: a word (excluded) or a vector (nothing)."""
-        if isinstance(item, str):
-            i = self.get_index(item)
-            return unit_rows(self.vectors[i]), [i]
-        vec = np.asarray(item, dtype=np.float64)
-        if vec.shape != (self.vector_size,):
-            raise ValueError(f"A query vector for {_OWNER}.most_similar must have shape "
-                             f"({self.vector_size},). Got shape {vec.shape} instead.")
-        if not np.isfinite(vec).all():
-            raise ValueError(f"A query vector for {_OWNER}.most_similar must hold finite numbers. "
-                             f"Got {vec[~np.isfinite(vec)][0]!r} instead.")
-        return unit_rows(vec), []
-
     def most_similar(self, positive, negative=(), topn: int = 10, exclude: Iterable[str] = (),
                      restrict_vocab: int | None = None) -> list[tuple[str, float]]:
         """Words closest by cosine to ``sum(positive) - sum(negative)`` of unit vectors.
+
+        :func:`course.evaluation.most_similar` on these vectors (one implementation of the
+        neighbour search; its error messages name this method).
 
         Parameters
         ----------
@@ -239,35 +191,25 @@ class KeyedVectors:
         Returns
         -------
         list of (str, float)
-            ``topn`` pairs (word, cosine), best first.
+            ``topn`` pairs (word, cosine), best first; ties go to the smaller row.
         """
-        topn = check_int(topn, "topn", f"{_OWNER}.most_similar", low=1)
-        V = len(self) if restrict_vocab is None else check_int(
-            restrict_vocab, "restrict_vocab", f"{_OWNER}.most_similar", low=1)
-        pos, neg = _as_items(positive), _as_items(negative)
-        if not pos and not neg:
-            raise ValueError(f"{_OWNER}.most_similar needs at least one word or vector in 'positive' "
-                             "or 'negative'. Got none instead.")
-        query = np.zeros(self.vector_size, dtype=np.float64)
-        banned = [self.get_index(w) for w in exclude]
-        for items, sign in ((pos, 1.0), (neg, -1.0)):
-            for item in items:
-                vec, ids = self._query(item)
-                query += sign * vec
-                banned += ids
-        # The rows are finite at construction; this catches vectors changed in place since.
-        check_finite(self.vectors[:V], "vectors", _OWNER, labels=self.index_to_key)
-        normed = self.get_normed_vectors()[:V]
-        idx, scores = cosine_top(normed, query[None, :], topn, exclude=[[i for i in banned if i < V]])
-        return [(self.index_to_key[i], float(s)) for i, s in zip(idx[0], scores[0]) if np.isfinite(s)]
+        from .evaluation.neighbours import search  # evaluation builds on this module: import at call time
 
-    def analogy(self, a: str, b: str, c: str, topn: int = 1,
-                restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-        """``a`` is to ``b`` as ``c`` is to ``?``, by 3CosAdd: closest to ``b - a + c``.
+        return search(self, positive, negative, topn, list(exclude), restrict_vocab,
+                      owner=f"{_OWNER}.most_similar", name="vectors")
 
-        The three query words are excluded (as in Mikolov et al. 2013 and gensim).
+    def analogy(self, a: str, b: str, c: str, topn: int = 1, restrict_vocab: int | None = None,
+                method: str = "3cosadd") -> list[tuple[str, float]]:
+        """``a`` is to ``b`` as ``c`` is to ``?``: :func:`course.evaluation.solve_analogy` on these vectors.
+
+        3CosAdd (the default) ranks the words like the cosine to ``b - a + c``; ``"3cosmul"`` is
+        Levy and Goldberg's multiplicative objective. The three query words are excluded (as in
+        Mikolov et al. 2013 and gensim); the scores are the objective's (3CosAdd: the sum of the
+        three cosines).
         """
-        return self.most_similar(positive=[b, c], negative=[a], topn=topn, restrict_vocab=restrict_vocab)
+        from .evaluation.analogies import solve  # evaluation builds on this module: import at call time
+
+        return solve(self, a, b, c, topn, method, restrict_vocab, owner=f"{_OWNER}.analogy", name="vectors")
 
     # ------------------------------------------------------------------ file formats
     def save_word2vec_format(self, path, binary: bool = False) -> None:
@@ -488,15 +430,6 @@ def _read_binary_rows(f, name, V, D, n, encoding, errors, head):
                              f"has {len(raw)} of its {4 * D} bytes.")
         vectors[i] = np.frombuffer(raw, dtype="<f4")
     return keys, vectors, lambda i: f"row {i + 1}"
-
-
-def _as_items(x) -> list:
-    """A word, a vector (D,), a matrix (n, D) or a list of words/vectors, as a list of items."""
-    if isinstance(x, str):
-        return [x]
-    if isinstance(x, np.ndarray):
-        return [x] if x.ndim == 1 else list(x)
-    return list(x)
 
 
 def _read_binary_word(f, name: str, i: int, V: int, encoding: str = "utf-8", errors: str = "strict") -> str:

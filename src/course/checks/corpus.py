@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..corpus_stats import hapax_fraction, zipf_fit, zipf_token_share
+from ..data.stats import hapax_fraction, zipf_fit, zipf_token_share
 from . import passed, require
 
 __all__ = ["check_zipf_token_share", "check_hapax_fraction", "check_source_exponents"]

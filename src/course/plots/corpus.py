@@ -1,6 +1,6 @@
 """Figures and the explorer of chapter 00 (the course corpus): Zipf's and Heaps' laws, coverage.
 
-Plotting only: every number a figure shows is computed in :mod:`course.corpus_stats` (Zipf 1949,
+Plotting only: every number a figure shows is computed in :mod:`course.data.stats` (Zipf 1949,
 Heaps 1978) and printed by the chapter as well, because nbval compares text, not images.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..corpus_stats import coverage_by_vocab_size, rank_frequency
+from ..data.stats import coverage_by_vocab_size, rank_frequency
 from .base import axes
 
 __all__ = ["zipf_plot", "heaps_plot", "coverage_plot", "vocabulary_explorer", "min_count_summary"]

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .base.validation import check_finite, check_int, check_nonempty
+from ..base.validation import check_finite, check_int, check_nonempty
 
 __all__ = [
     "rank_frequency",

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course.corpus_stats import coverage_by_vocab_size, heaps_curve, heaps_fit, rank_frequency, zipf_fit
+from course.data.stats import coverage_by_vocab_size, heaps_curve, heaps_fit, rank_frequency, zipf_fit
 
 
 def test_zipf_fit_recovers_exponent_of_exact_power_law():
@@ -51,7 +51,7 @@ def test_coverage_by_vocab_size_matches_brute_force():
 
 
 def test_zipf_token_share_and_hapax():
-    from course.corpus_stats import hapax_fraction, zipf_token_share
+    from course.data.stats import hapax_fraction, zipf_token_share
 
     assert zipf_token_share(3, 3) == 1.0
     assert zipf_token_share(2, 4) == pytest.approx((1 + 1 / 2) / (1 + 1 / 2 + 1 / 3 + 1 / 4))

@@ -12,9 +12,9 @@ on the course corpus, every run through :mod:`course.base.cache`, so a chapter r
 * :func:`lm_vectors` takes the word vectors of the NNLM and RNNLM of chapters 02-03;
 * :func:`restrict_to` cuts any vectors to a shared vocabulary, so models are scored on the same
   words; :func:`corpus_vocabulary` gives a trainer's vocabulary without training (for coverage);
-* :func:`sample_tokens` / :func:`train_sample` / :func:`grid` train on nested random samples of
-  the corpus for the dimension x data table;
-* :func:`export` (and ``python -m course.experiments export``) writes the chapter's best vectors
+* :mod:`course.evaluation.scaling` trains on nested random samples of the corpus for the
+  dimension x data table;
+* :func:`export` (and ``python -m course.evaluation.experiments export``) writes the chapter's best vectors
   in word2vec's format for gensim, fastText or any other tool;
 
 Every vectors object here, ours or gensim's, is scored by the same functions of
@@ -42,9 +42,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .base import cache
-from .base.validation import check_choice, check_int
-from .vectors import KeyedVectors
+from ..base import cache
+from ..base.validation import check_choice, check_int
+from ..vectors import KeyedVectors
 
 __all__ = [
     "ARCHITECTURES",
@@ -52,19 +52,12 @@ __all__ = [
     "SETTINGS",
     "CORPUS",
     "BEST",
-    "GRID_DIMS",
-    "GRID_SIZES",
-    "GRID_SETTINGS",
     "train",
     "gensim_params",
     "train_gensim",
     "lm_vectors",
     "restrict_to",
     "corpus_vocabulary",
-    "sample_tokens",
-    "train_sample",
-    "common_questions",
-    "grid",
     "export",
     "main",
 ]
@@ -94,11 +87,6 @@ SETTINGS: dict = {"vector_size": 64, "window": 5, "min_count": 5, "sample": 1e-3
 CORPUS: dict = {"split": "train", "subset": "lm"}
 #: The variant the chapter finds best on total analogy accuracy (the notebook checks this).
 BEST = "skipgram-hs"
-#: The dimension x data grid: vector sizes, corpus sizes in tokens (nested random samples of the
-#: full training split) and the settings that differ from :data:`SETTINGS` (shorter runs).
-GRID_DIMS: tuple[int, ...] = (25, 50, 100)
-GRID_SIZES: tuple[int, ...] = (400_000, 1_200_000, 3_600_000)
-GRID_SETTINGS: dict = {"epochs": 2}
 
 _SPECIALS = ("</s>", "<unk>")
 
@@ -134,7 +122,7 @@ def train(arch: str, *, corpus: dict | None = None, progress: bool = False, **ov
     One worker thread: word2vec's lock-free parallel updates make multi-threaded runs differ
     from run to run, and the chapter's printed numbers must not.
     """
-    from .word2vec import train_cached
+    from ..word2vec import train_cached
 
     params = {**SETTINGS, **_arch(arch, "train"), **overrides}
     return train_cached(**(CORPUS if corpus is None else corpus), workers=1, progress=progress, **params)
@@ -202,7 +190,7 @@ def train_gensim(arch: str, *, corpus: dict | None = None, **overrides):
     """
     import gensim
 
-    from . import data
+    from .. import data
 
     corpus = dict(CORPUS if corpus is None else corpus)
     params = gensim_params({**SETTINGS, **_arch(arch, "train_gensim"), **overrides})
@@ -253,7 +241,7 @@ def lm_vectors(which: str, progress: bool = False):
         ``from_cache`` from the model's training history.
     """
     check_choice(which, "which", "lm_vectors", ["nnlm", "rnnlm"])
-    from .lm import recipes
+    from ..lm import recipes
 
     corpus = recipes.lm_corpus()
     model, history = (recipes.trained_nnlm if which == "nnlm" else recipes.trained_rnnlm)(corpus, progress=progress)
@@ -291,7 +279,7 @@ def corpus_vocabulary(split: str = "train", subset: str = "full", min_count: int
     index_to_key : list of str
     counts : ndarray of int64, shape (V,)
     """
-    from .data import load_tokens
+    from ..data import load_tokens
 
     min_count = check_int(min_count, "min_count", "corpus_vocabulary", low=1)
     words, ids, _ = load_tokens(split, subset)
@@ -302,130 +290,6 @@ def corpus_vocabulary(split: str = "train", subset: str = "full", min_count: int
     order = order[np.argsort(first_seen[order], kind="stable")]            # order of first occurrence
     order = order[np.lexsort((-np.arange(len(order)), -counts[order]))]   # by count; ties as gensim
     return [words[i] for i in order], counts[order].astype(np.int64)
-
-
-# ---------------------------------------------------------------------------- dimension x data
-def sample_tokens(n_tokens: int, *, split: str = "train", subset: str = "full", seed: int = 0):
-    """A random sample of whole sentences with about ``n_tokens`` tokens; samples are nested.
-
-    The sentences of the split are shuffled once (by ``seed``) and the sample is the shortest
-    prefix of that order with at least ``n_tokens`` tokens, so a smaller sample is part of every
-    larger one (the same text, plus more), and every source is represented in proportion.
-
-    Returns
-    -------
-    words : list of str
-    ids : ndarray of shape (N,)
-        The sampled sentences laid end to end, in the shuffled order.
-    offsets : ndarray of shape (S + 1,)
-    """
-    from .data import load_tokens
-
-    n_tokens = check_int(n_tokens, "n_tokens", "sample_tokens", low=1)
-    words, ids, offsets = load_tokens(split, subset)
-    lengths = np.diff(offsets)
-    order = np.random.default_rng(seed).permutation(len(lengths))
-    cum = np.cumsum(lengths[order])
-    take = order[: int(np.searchsorted(cum, n_tokens)) + 1]
-    # The token positions of the chosen sentences, in the chosen order.
-    starts, lens = offsets[take], lengths[take]
-    new_offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
-    positions = np.repeat(starts - new_offsets[:-1], lens) + np.arange(new_offsets[-1])
-    return words, ids[positions], new_offsets
-
-
-def train_sample(n_tokens: int, *, sample_seed: int = 0, split: str = "train", subset: str = "full",
-                 progress: bool = False, **params):
-    """word2vec on :func:`sample_tokens`'s sample, trained once and cached (one worker thread).
-
-    Parameters
-    ----------
-    n_tokens : int
-    sample_seed : int, default=0
-    split, subset : str
-    progress : bool, default=False
-    **params
-        :class:`course.word2vec.Word2Vec` parameters (all of them, e.g. ``{**SETTINGS, **ARCHITECTURES[arch]}``).
-
-    Returns
-    -------
-    wv : KeyedVectors
-    info : dict
-        ``train_seconds``, ``raw_words`` (tokens of the sample, times epochs), ``epoch_losses``,
-        ``from_cache``.
-    """
-    from . import data
-    from .word2vec import Word2Vec
-
-    trainer = Word2Vec(workers=1, progress=progress, **params)
-    key = {**trainer.config.key(), "n_tokens": n_tokens, "sample_seed": sample_seed, "split": split,
-           "subset": subset}
-    computed = []
-
-    def compute():
-        trainer.fit_tokens(*sample_tokens(n_tokens, split=split, subset=subset, seed=sample_seed))
-        computed.append(True)
-        return {"index_to_key": trainer.index_to_key_, "vectors": np.asarray(trainer.wv.vectors),
-                "counts": trainer.counts_, "train_seconds": trainer.train_seconds_,
-                "raw_words": trainer.raw_words_, "epoch_losses": trainer.epoch_losses_}
-
-    result = cache.cached("word2vec-sample", key, data.corpus_checksum(subset), compute)
-    info = {k: v for k, v in result.items() if k not in ("index_to_key", "vectors", "counts")}
-    info["from_cache"] = not computed
-    return KeyedVectors(result["index_to_key"], result["vectors"], counts=result["counts"]), info
-
-
-def common_questions(models: Sequence, questions=None, restrict_vocab: int | None = 30000) -> list:
-    """The analogy questions all of ``models`` cover (their four words among the first rows).
-
-    Scoring every model on this one list removes coverage from a comparison: a model trained on
-    more text knows more words and would otherwise be asked more (and harder) questions.
-    """
-    from .data import load_analogies
-
-    questions = load_analogies() if questions is None else list(questions)
-    known = []
-    for kv in models:
-        keys = kv.index_to_key if restrict_vocab is None else kv.index_to_key[:restrict_vocab]
-        known.append({w.lower() for w in keys})
-    return [q for q in questions if all(all(w.lower() in k for w in q[1:]) for k in known)]
-
-
-def grid(dims: Sequence[int], sizes: Sequence[int], *, arch: str = "cbow-ns", restrict_vocab: int = 30000,
-         progress: bool = False, **overrides) -> dict:
-    """Analogy accuracy for every (vector size, corpus size), on the questions every cell covers.
-
-    Parameters
-    ----------
-    dims : sequence of int
-        Vector sizes.
-    sizes : sequence of int
-        Corpus sizes in tokens (nested samples, :func:`sample_tokens`).
-    arch : str, default="cbow-ns"
-        The paper's Table 2 uses CBOW.
-    restrict_vocab : int, default=30000
-    progress : bool, default=False
-    **overrides
-        Parameters replacing :data:`SETTINGS`.
-
-    Returns
-    -------
-    dict
-        ``{"results": {(dim, size): AnalogyResult}, "questions": list, "seconds": {(dim, size): float},
-        "vocab_sizes": {size: int}}``.
-    """
-    from .evaluation import evaluate_analogies
-
-    params = {**SETTINGS, **_arch(arch, "grid"), **overrides}
-    vectors, seconds = {}, {}
-    for size in sizes:
-        for dim in dims:
-            kv, info = train_sample(size, progress=progress, **{**params, "vector_size": dim})
-            vectors[dim, size], seconds[dim, size] = kv, info["train_seconds"]
-    questions = common_questions(vectors.values(), restrict_vocab=restrict_vocab)
-    results = {cell: evaluate_analogies(kv, questions, restrict_vocab=restrict_vocab) for cell, kv in vectors.items()}
-    return {"results": results, "questions": questions, "seconds": seconds,
-            "vocab_sizes": {size: len(vectors[dims[0], size]) for size in sizes}}
 
 
 # ---------------------------------------------------------------------------- export
@@ -448,8 +312,8 @@ def export(path, *, arch: str = BEST, binary: bool = False, progress: bool = Tru
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m course.experiments export PATH [--arch A] [--binary]``."""
-    parser = argparse.ArgumentParser(prog="python -m course.experiments",
+    """``python -m course.evaluation.experiments export PATH [--arch A] [--binary]``."""
+    parser = argparse.ArgumentParser(prog="python -m course.evaluation.experiments",
                                      description="Chapter 08's experiments: export the trained word vectors.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("export", help="write word vectors in word2vec format (gensim, fastText, ... read it)")
