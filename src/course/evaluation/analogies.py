@@ -115,11 +115,6 @@ def predict_analogies(normed: np.ndarray, a, b, c, batch_size: int = 512, method
     batch_size = check_int(batch_size, "batch_size", "predict_analogies", low=1)
     method, epsilon = _check_method(method, epsilon, "predict_analogies")
     check_finite(normed, "normed", "predict_analogies")
-    return _predict(normed, a, b, c, batch_size, method, epsilon)
-
-
-def _predict(normed: np.ndarray, a, b, c, batch_size: int, method: str, epsilon: float) -> np.ndarray:
-    """:func:`predict_analogies` on validated inputs."""
     a, b, c = (np.asarray(x, dtype=np.int64) for x in (a, b, c))
     out = np.empty(len(a), dtype=np.int64)
     for start in range(0, len(a), batch_size):

@@ -31,7 +31,7 @@ from ..base.notebook import table
 from ..base.validation import check_int
 from ..vectors import unit_rows
 from ._access import check_finite_vectors, keys_and_vectors, restrict, row_lookup
-from .analogies import _check_method, _predict
+from .analogies import _check_method, predict_analogies
 
 __all__ = ["AnalogyResult", "analogy_coverage", "evaluate_analogies", "accuracy_by_frequency"]
 
@@ -200,7 +200,7 @@ def evaluate_analogies(kv, questions=None, restrict_vocab: int | None = 30000,
             ids.append(row)
     ids_arr = np.array(ids, dtype=np.int64).reshape(-1, 4)
     normed = unit_rows(vectors[:N]).astype(np.float32)
-    pred = _predict(normed, ids_arr[:, 0], ids_arr[:, 1], ids_arr[:, 2], batch_size, method, epsilon)
+    pred = predict_analogies(normed, ids_arr[:, 0], ids_arr[:, 1], ids_arr[:, 2], batch_size, method, epsilon)
     hit = pred == ids_arr[:, 3]
 
     predictions: list = [None] * len(questions)
