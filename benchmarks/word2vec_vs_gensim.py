@@ -99,12 +99,32 @@ def variants(sg: bool) -> dict[str, dict]:
 
 
 def print_table(rows) -> None:
-    header = ("model", "implementation", "words/s", "ratio", "end-to-end", "per CPU-s", "acc %", "sem/syn %",
-              "coverage %")
+    header = (
+        "model",
+        "implementation",
+        "words/s",
+        "ratio",
+        "end-to-end",
+        "per CPU-s",
+        "acc %",
+        "sem/syn %",
+        "coverage %",
+    )
     lines = [header]
     for label, impl, speed, ratio, e2e, cpu_ratio, acc in rows:
-        lines.append((label, impl, f"{speed:,.0f}", ratio, e2e, cpu_ratio, f"{100 * acc.accuracy:.2f}",
-                      f"{100 * acc.semantic:.1f}/{100 * acc.syntactic:.1f}", f"{100 * acc.coverage:.1f}"))
+        lines.append(
+            (
+                label,
+                impl,
+                f"{speed:,.0f}",
+                ratio,
+                e2e,
+                cpu_ratio,
+                f"{100 * acc.accuracy:.2f}",
+                f"{100 * acc.semantic:.1f}/{100 * acc.syntactic:.1f}",
+                f"{100 * acc.coverage:.1f}",
+            )
+        )
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for k, line in enumerate(lines):
         print("  ".join(str(c).rjust(w) if j > 1 else str(c).ljust(w) for j, (c, w) in enumerate(zip(line, widths))))
@@ -127,10 +147,14 @@ def main(argv=None) -> int:
 
     sentences = load_corpus(args.fraction)
     raw_words = sum(map(len, sentences)) * SETTINGS["epochs"]
-    print(f"course {course.__version__}, gensim {gensim.__version__}, torch {torch.__version__}, "
-          f"{os.cpu_count()} CPUs, workers={args.workers}")
-    print(f"corpus: {len(sentences):,} sentences, {raw_words:,} raw words x {SETTINGS['epochs']} epoch(s); "
-          f"settings: {SETTINGS}")
+    print(
+        f"course {course.__version__}, gensim {gensim.__version__}, torch {torch.__version__}, "
+        f"{os.cpu_count()} CPUs, workers={args.workers}"
+    )
+    print(
+        f"corpus: {len(sentences):,} sentences, {raw_words:,} raw words x {SETTINGS['epochs']} epoch(s); "
+        f"settings: {SETTINGS}"
+    )
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
 
     rows, failures = [], []
@@ -145,8 +169,11 @@ def main(argv=None) -> int:
                     wv, train_s, total_s, cpu_s = run_gensim(sentences, sg, args.workers)
                 else:
                     wv, train_s, total_s, cpu_s = run_ours(sentences, sg, args.workers, **ours[impl])
-                print(f"  {label} {impl:24s} run {r + 1}: train {train_s:7.1f} s ({raw_words / train_s:9,.0f} words/s), "
-                      f"end to end {total_s:7.1f} s, CPU {cpu_s:7.1f} s, load {os.getloadavg()[0]:.1f}", flush=True)
+                print(
+                    f"  {label} {impl:24s} run {r + 1}: train {train_s:7.1f} s ({raw_words / train_s:9,.0f} words/s), "
+                    f"end to end {total_s:7.1f} s, CPU {cpu_s:7.1f} s, load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
                 if impl not in best or train_s < best[impl][1]:
                     best[impl] = (wv, train_s, total_s, cpu_s)
         g_wv, g_train, g_total, g_cpu = best["gensim"]
@@ -156,13 +183,24 @@ def main(argv=None) -> int:
             wv, train_s, total_s, cpu_s = best[impl]
             acc = accuracy(wv)
             ratio = g_train / train_s
-            rows.append((label, impl, raw_words / train_s, f"{ratio:.2f}", f"{g_total / total_s:.2f}",
-                         f"{g_cpu / cpu_s:.2f}", acc))
+            rows.append(
+                (
+                    label,
+                    impl,
+                    raw_words / train_s,
+                    f"{ratio:.2f}",
+                    f"{g_total / total_s:.2f}",
+                    f"{g_cpu / cpu_s:.2f}",
+                    acc,
+                )
+            )
             if impl == "ours" and sg and ratio < 0.5:
                 failures.append(f"{label} ({impl}): words/s ratio {ratio:.2f} < 0.5")
             if acc.accuracy < g_acc.accuracy - 0.02:
-                failures.append(f"{label} ({impl}): accuracy {100 * acc.accuracy:.2f} % is more than 2 points "
-                                f"below gensim's {100 * g_acc.accuracy:.2f} %")
+                failures.append(
+                    f"{label} ({impl}): accuracy {100 * acc.accuracy:.2f} % is more than 2 points "
+                    f"below gensim's {100 * g_acc.accuracy:.2f} %"
+                )
 
     print(f"load average after: {os.getloadavg()[0]:.2f}\n")
     print_table(rows)

@@ -16,8 +16,11 @@ INT64_MAX = int(np.iinfo(np.int64).max)
 
 @pytest.mark.parametrize("counts", [[2**62, 2**62, 1], [INT64_MAX - 1, 1], np.array([2**62] * 3, dtype=np.int64)])
 def test_int64_totals_that_overflow_are_refused(counts):
-    with pytest.raises(ValueError, match=r"The 'counts' parameter of HuffmanTree must sum to a number that fits in "
-                                         r"int64 \(the root of the tree holds the total\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'counts' parameter of HuffmanTree must sum to a number that fits in "
+        r"int64 \(the root of the tree holds the total\)",
+    ):
         HuffmanTree(counts)
 
 
@@ -38,8 +41,16 @@ def test_largest_representable_total_is_exact():
     assert tree.node_counts.dtype == np.int64
 
 
-@pytest.mark.parametrize("counts, error", [([3, 0], ValueError), ([3, -1], ValueError), ([3.0, np.nan], ValueError),
-                                           ([3.0, np.inf], ValueError), (["a", "b"], TypeError)])
+@pytest.mark.parametrize(
+    "counts, error",
+    [
+        ([3, 0], ValueError),
+        ([3, -1], ValueError),
+        ([3.0, np.nan], ValueError),
+        ([3.0, np.inf], ValueError),
+        (["a", "b"], TypeError),
+    ],
+)
 def test_other_invalid_counts_still_refused(counts, error):
     with pytest.raises(error, match="The 'counts' parameter of HuffmanTree"):
         HuffmanTree(counts)

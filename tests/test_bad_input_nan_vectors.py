@@ -11,8 +11,18 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from course.evaluation import (analogy_scores, evaluate_analogies, evaluate_similarity, group_cosines,
-                               nearest_neighbours, pca, predict_analogies, rankdata, solve_analogy, spearman)
+from course.evaluation import (
+    analogy_scores,
+    evaluate_analogies,
+    evaluate_similarity,
+    group_cosines,
+    nearest_neighbours,
+    pca,
+    predict_analogies,
+    rankdata,
+    solve_analogy,
+    spearman,
+)
 from course.vectors import KeyedVectors, unit_rows
 
 WORDS = ["man", "king", "woman", "queen", "apple"]
@@ -22,8 +32,11 @@ QUESTIONS = [("family", "man", "king", "woman", "queen"), ("family", "woman", "q
 
 def gensim_like(vectors):
     """Anything with key_to_index and vectors is evaluated (gensim's KeyedVectors too)."""
-    return SimpleNamespace(index_to_key=list(WORDS), key_to_index={w: i for i, w in enumerate(WORDS)},
-                           vectors=np.asarray(vectors, dtype=np.float32))
+    return SimpleNamespace(
+        index_to_key=list(WORDS),
+        key_to_index={w: i for i, w in enumerate(WORDS)},
+        vectors=np.asarray(vectors, dtype=np.float32),
+    )
 
 
 def with_nan(row: int, value=np.nan):
@@ -34,8 +47,11 @@ def with_nan(row: int, value=np.nan):
 
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
 def test_keyed_vectors_refuse_non_finite_rows(value):
-    with pytest.raises(ValueError, match=r"The 'vectors' parameter of KeyedVectors must hold finite numbers. "
-                                         rf"Got {value!r} in row 4 \('apple'\) instead"):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'vectors' parameter of KeyedVectors must hold finite numbers. "
+        rf"Got {value!r} in row 4 \('apple'\) instead",
+    ):
         KeyedVectors(WORDS, with_nan(4, value))
 
 
@@ -58,8 +74,11 @@ def test_one_nan_row_no_longer_answers_every_analogy():
     normed = unit_rows(with_nan(4))
     assert np.argmax(analogy_scores(unit_rows(VECS), [0], [1], [2])[0, [3, 4]]) == 0
     assert np.argmax(np.r_[0.5, np.nan]) == 1
-    with pytest.raises(ValueError, match=r"The 'kv' parameter of evaluate_analogies must hold finite numbers. "
-                                         r"Got nan in row 4 \('apple'\) instead. Remove or retrain"):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'kv' parameter of evaluate_analogies must hold finite numbers. "
+        r"Got nan in row 4 \('apple'\) instead. Remove or retrain",
+    ):
         evaluate_analogies(gensim_like(with_nan(4)), QUESTIONS, restrict_vocab=None)
     # A nan row beyond the searched rows changes nothing and is allowed.
     assert evaluate_analogies(gensim_like(with_nan(4)), QUESTIONS, restrict_vocab=4).accuracy == 1.0

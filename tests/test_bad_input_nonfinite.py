@@ -66,24 +66,40 @@ def test_noise_distribution_overflow_names_ns_exponent():
 
 @pytest.mark.parametrize("kwargs", [dict(), dict(hs=True, negative=0), dict(sg=True), dict(compute_loss=False)])
 def test_word2vec_divergence_names_alpha(kwargs):
-    with pytest.raises(TrainingDivergedError, match=r"Training diverged: .* at epoch \d of 3, chunk 1 of 1. "
-                                                    r"The 'alpha' parameter of Word2Vec \(1e\+20\) is probably too large: "
-                                                    r"try a smaller one, e.g. alpha=0.025 \(the default\)"):
-        Word2Vec(vector_size=8, window=2, min_count=1, epochs=3, alpha=1e20, min_alpha=0.0, progress=False,
-                 workers=1, **kwargs).fit(W2V_TOY)
+    with pytest.raises(
+        TrainingDivergedError,
+        match=r"Training diverged: .* at epoch \d of 3, chunk 1 of 1. "
+        r"The 'alpha' parameter of Word2Vec \(1e\+20\) is probably too large: "
+        r"try a smaller one, e.g. alpha=0.025 \(the default\)",
+    ):
+        Word2Vec(
+            vector_size=8,
+            window=2,
+            min_count=1,
+            epochs=3,
+            alpha=1e20,
+            min_alpha=0.0,
+            progress=False,
+            workers=1,
+            **kwargs,
+        ).fit(W2V_TOY)
     assert issubclass(TrainingDivergedError, ValueError)
 
 
-@pytest.mark.parametrize("model", [lambda: NNLM(3, context_size=1, vector_size=2, hidden_size=4),
-                                   lambda: RNNLM(3, hidden_size=4)])
+@pytest.mark.parametrize(
+    "model", [lambda: NNLM(3, context_size=1, vector_size=2, hidden_size=4), lambda: RNNLM(3, hidden_size=4)]
+)
 def test_lm_training_divergence_names_lr(model):
     cfg = dict(epochs=20, batch_tokens=24, eval_interval=5, min_lr=0.0, warmup_steps=0)
     with pytest.raises(ValueError, match=r"'lr' parameter of TrainConfig must be a float .*Got inf"):
         TrainConfig(lr=math.inf, **cfg)
     for lr in (1e4, 1e30):  # a huge finite loss (perplexity overflows), or nan
-        with pytest.raises(TrainingDivergedError, match=r"Training diverged: the (training loss|validation perplexity)"
-                                                        rf".* at update \d+ of 40. The 'lr' parameter of TrainConfig "
-                                                        rf"\({re.escape(repr(lr))}\) is probably too large.*lr=0.003 \(the default\)"):
+        with pytest.raises(
+            TrainingDivergedError,
+            match=r"Training diverged: the (training loss|validation perplexity)"
+            rf".* at update \d+ of 40. The 'lr' parameter of TrainConfig "
+            rf"\({re.escape(repr(lr))}\) is probably too large.*lr=0.003 \(the default\)",
+        ):
             train(model(), ROWS, ROWS, TrainConfig(lr=lr, **cfg), progress=False)
     history = train(model(), ROWS, ROWS, TrainConfig(lr=0.1, **cfg), progress=False)  # a sane rate trains
     assert all(math.isfinite(x) for x in history.train_loss) and history.best_valid_loss < math.log(3)

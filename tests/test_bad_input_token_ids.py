@@ -8,9 +8,9 @@ parameter, the vocabulary size and the bad id.
 import pytest
 import torch
 
+from course.base.batching import IGNORE_INDEX
 from course.elmo import BiLM, BiLMConfig
 from course.elmo.bilm import IGNORE
-from course.base.batching import IGNORE_INDEX
 from course.lm.nnlm import NNLM
 from course.lm.rnnlm import RNNLM, hidden_gradient_norms
 from course.lm.train import generate, next_token_probs
@@ -20,8 +20,11 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 V = 10
 
 
-@pytest.mark.parametrize("make", [lambda: NNLM(V, context_size=2, vector_size=4, hidden_size=8),
-                                  lambda: RNNLM(V, hidden_size=8)], ids=["NNLM", "RNNLM"])
+@pytest.mark.parametrize(
+    "make",
+    [lambda: NNLM(V, context_size=2, vector_size=4, hidden_size=8), lambda: RNNLM(V, hidden_size=8)],
+    ids=["NNLM", "RNNLM"],
+)
 def test_forward_names_the_vocabulary_size_and_the_bad_id(make):
     model = make()
     name = type(model).__name__
@@ -29,11 +32,17 @@ def test_forward_names_the_vocabulary_size_and_the_bad_id(make):
     logits, loss = model(ok, torch.tensor([[3, 9, IGNORE_INDEX]]))  # padding targets are allowed
     assert logits.shape == (1, 3, V) and torch.isfinite(loss)
     for bad, shown in ((V, V), (-2, -2)):
-        with pytest.raises(ValueError, match=rf"The 'idx' parameter of {name}.forward must hold token ids in \[0, {V}\) "
-                                             rf"\(the vocabulary has {V} words\). Got {shown} instead"):
+        with pytest.raises(
+            ValueError,
+            match=rf"The 'idx' parameter of {name}.forward must hold token ids in \[0, {V}\) "
+            rf"\(the vocabulary has {V} words\). Got {shown} instead",
+        ):
             model(torch.tensor([[0, bad, 1]]))
-        with pytest.raises(ValueError, match=rf"The 'targets' parameter of {name}.forward must hold token ids in "
-                                             rf"\[0, {V}\) or {IGNORE_INDEX} \(padding\).*Got {shown} instead"):
+        with pytest.raises(
+            ValueError,
+            match=rf"The 'targets' parameter of {name}.forward must hold token ids in "
+            rf"\[0, {V}\) or {IGNORE_INDEX} \(padding\).*Got {shown} instead",
+        ):
             model(ok, torch.tensor([[1, bad, 2]]))
     with pytest.raises(TypeError, match=rf"'idx' parameter of {name}.forward must be an integer tensor.*float32"):
         model(torch.zeros(1, 3))
@@ -65,14 +74,20 @@ def test_bilm_characters_and_targets():
     assert torch.isfinite(loss)
     bad_chars = chars.clone()
     bad_chars[0, 1, 2] = cfg.n_chars
-    with pytest.raises(ValueError, match=rf"'chars' parameter of BiLM must hold token ids in \[0, {cfg.n_chars}\) "
-                                         rf"\(the vocabulary has {cfg.n_chars} characters\). Got {cfg.n_chars}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"'chars' parameter of BiLM must hold token ids in \[0, {cfg.n_chars}\) "
+        rf"\(the vocabulary has {cfg.n_chars} characters\). Got {cfg.n_chars}",
+    ):
         model(bad_chars, targets)
     bad_targets = targets.clone()
     bad_targets[0, 2] = V
     for call, owner in ((model, "BiLM.forward"), (model.nll, "BiLM.nll")):
-        with pytest.raises(ValueError, match=rf"'targets' parameter of {owner} must hold token ids in \[0, {V}\) or "
-                                             rf"{IGNORE} \(padding\).*Got {V} instead"):
+        with pytest.raises(
+            ValueError,
+            match=rf"'targets' parameter of {owner} must hold token ids in \[0, {V}\) or "
+            rf"{IGNORE} \(padding\).*Got {V} instead",
+        ):
             call(chars, bad_targets)
     bad_targets[0, 2] = -1  # a negative id other than the padding id
     with pytest.raises(ValueError, match="Got -1 instead"):
@@ -92,8 +107,11 @@ def test_the_id_check_adds_no_counted_operation_to_a_forward_pass():
             self.ops = []
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-            if torch.Tag.pointwise in func.tags or func._overloadpacket in (torch.ops.aten.index, torch.ops.aten.min,
-                                                                            torch.ops.aten.max):
+            if torch.Tag.pointwise in func.tags or func._overloadpacket in (
+                torch.ops.aten.index,
+                torch.ops.aten.min,
+                torch.ops.aten.max,
+            ):
                 self.ops.append(str(func))
             return func(*args, **(kwargs or {}))
 

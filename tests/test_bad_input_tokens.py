@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from course.base.validation import check_sentences, check_tokens
-from course.data.stats import coverage_by_vocab_size, heaps_curve
 from course.data import Vocab
+from course.data.stats import coverage_by_vocab_size, heaps_curve
 from course.data.text import format_document, split_sentences, tokenize
 from course.elmo import BiLM, BiLMConfig, CharEncoder
 from course.elmo.batching import BiLMCorpus
@@ -36,11 +36,15 @@ def vocab():
 
 
 # ---------------------------------------------------------------------------- a bare str
-@pytest.mark.parametrize("method", ["perplexity", "cross_entropy", "token_logprobs", "sentence_logprobs",
-                                    "unseen_fraction"])
+@pytest.mark.parametrize(
+    "method", ["perplexity", "cross_entropy", "token_logprobs", "sentence_logprobs", "unseen_fraction"]
+)
 def test_ngram_scoring_refuses_a_str_corpus_and_a_list_of_str(lm, method):
-    with pytest.raises(TypeError, match=rf"'sentences' parameter of NGramLM.{method} must be a list of tokenized "
-                                        r"sentences.*Got a str \('the cat'\) instead"):
+    with pytest.raises(
+        TypeError,
+        match=rf"'sentences' parameter of NGramLM.{method} must be a list of tokenized "
+        r"sentences.*Got a str \('the cat'\) instead",
+    ):
         getattr(lm, method)("the cat")
     with pytest.raises(TypeError, match=rf"'sentences' parameter of NGramLM.{method}.*Got a str \('the'\) at index 0"):
         getattr(lm, method)(["the", "cat"])
@@ -80,7 +84,10 @@ def test_vocab_and_encode_rows_refuse_a_str(vocab):
         encode_rows(["the cat"], vocab)
     with pytest.raises(TypeError, match="'words' parameter of LMCorpus.encode_context"):
         LMCorpus(vocab, {}, {}).encode_context("the cat")
-    assert LMCorpus(vocab, {}, {}).encode_context(["the", "cat"]) == [vocab.index("</s>"), *vocab.encode(["the", "cat"])]
+    assert LMCorpus(vocab, {}, {}).encode_context(["the", "cat"]) == [
+        vocab.index("</s>"),
+        *vocab.encode(["the", "cat"]),
+    ]
 
 
 def test_word2vec_corpus_stats_text_and_elmo_refuse_a_str():
@@ -99,7 +106,9 @@ def test_word2vec_corpus_stats_text_and_elmo_refuse_a_str():
     with pytest.raises(TypeError, match="'paragraphs' parameter of format_document .*Got a str"):
         format_document("One paragraph. Two sentences.")
     model = BiLM(BiLMConfig(n_words=5, max_word_length=8, filters=((1, 4),), projection_dim=3))
-    with pytest.raises(TypeError, match=r"'sentences' parameter of embed_sentences .*Got a str \('the river'\) at index 0"):
+    with pytest.raises(
+        TypeError, match=r"'sentences' parameter of embed_sentences .*Got a str \('the river'\) at index 0"
+    ):
         embed_sentences(model, ["the river"])
     with pytest.raises(TypeError, match="'sentences' parameter of BiLMCorpus"):
         BiLMCorpus("the river", Vocab(specials=("</s>",)).fit(TOY), CharEncoder(8))
@@ -110,7 +119,9 @@ def test_word2vec_corpus_stats_text_and_elmo_refuse_a_str():
 def test_bad_tokens_are_refused_with_their_position(vocab, lm, token, error):
     bad = [["the", "cat"], ["a", token, "sat"]]
     where = r"at sentences\[1\]\[1\]"
-    with pytest.raises(error, match=rf"'sentences' parameter of Vocab.fit must hold non-empty str tokens. Got .*{where}"):
+    with pytest.raises(
+        error, match=rf"'sentences' parameter of Vocab.fit must hold non-empty str tokens. Got .*{where}"
+    ):
         Vocab().fit(bad)
     with pytest.raises(error, match=rf"'sentences' parameter of Word2Vec.fit must hold non-empty str tokens.*{where}"):
         Word2Vec(min_count=1, progress=False).fit(bad)
@@ -118,8 +129,11 @@ def test_bad_tokens_are_refused_with_their_position(vocab, lm, token, error):
         lm.perplexity(bad)  # the unknown token would have been <unk>
     with pytest.raises(error, match=rf"'sentences' parameter of NGramLM.fit must hold non-empty str.*{where}"):
         NGramLM(order=2, vocab=vocab).fit(bad)
-    with pytest.raises(error, match=r"'tokens' parameter of Vocab.encode .*at index 1 .*sentence 1 of the 'sentences' "
-                                    r"parameter of encode_rows"):
+    with pytest.raises(
+        error,
+        match=r"'tokens' parameter of Vocab.encode .*at index 1 .*sentence 1 of the 'sentences' "
+        r"parameter of encode_rows",
+    ):
         encode_rows(bad, vocab)
     with pytest.raises(error, match="'context' parameter of NGramLM.next_word_probs"):
         lm.next_word_probs(["the", token])

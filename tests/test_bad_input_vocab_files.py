@@ -39,8 +39,11 @@ def test_round_trip_still_works(saved):
 
 def test_invalid_json_and_bytes(saved):
     saved.write_text('{"params": {"min_count": 1,')
-    with pytest.raises(ValueError, match=rf"{saved}: not a vocabulary written by Vocab.save: invalid JSON at line 1, "
-                                         r"column \d+"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{saved}: not a vocabulary written by Vocab.save: invalid JSON at line 1, "
+        r"column \d+",
+    ):
         Vocab.load(saved)
     saved.write_bytes(b'{"a": "\xff"}')
     with pytest.raises(ValueError, match=rf"{saved}: .*the bytes are not UTF-8"):
@@ -66,10 +69,16 @@ def test_inconsistent_contents(saved):
         ({"counts": counts[:-1] + ["3"]}, "'counts' must be a list of non-negative ints"),
         ({"index_to_key": words[:-1] + [words[2]]}, f"the word '{words[2]}' appears twice"),
         ({"index_to_key": words[:-1] + [None]}, "'index_to_key' must be a list of non-empty str"),
-        ({"index_to_key": list(reversed(words))}, r"'index_to_key' must start with the specials and unk \['</s>', '<unk>'\]"),
+        (
+            {"index_to_key": list(reversed(words))},
+            r"'index_to_key' must start with the specials and unk \['</s>', '<unk>'\]",
+        ),
         ({"n_tokens": -1}, "'n_tokens' must be a non-negative int"),
         ({"params": {**original["params"], "min_count": 0}}, "its 'params' are invalid: The 'min_count' parameter"),
-        ({"params": {"min_count": 1}}, "'params' must be an object with keys 'min_count', 'max_size', 'unk', 'specials'"),
+        (
+            {"params": {"min_count": 1}},
+            "'params' must be an object with keys 'min_count', 'max_size', 'unk', 'specials'",
+        ),
     ]
     for change, message in cases:
         saved.write_text(json.dumps({**original, **change}))

@@ -23,7 +23,9 @@ def binary_file(path, words, vectors, header=None):
 def test_header_counts_disagree_with_the_rows(tmp_path):
     p = tmp_path / "v.txt"
     p.write_text("2 2\na 1 2\nb 3 4\nc 5 6\n")
-    with pytest.raises(ValueError, match=rf"{p}: the header says 2 rows but the file holds more: line 4 starts b'c 5 6'"):
+    with pytest.raises(
+        ValueError, match=rf"{p}: the header says 2 rows but the file holds more: line 4 starts b'c 5 6'"
+    ):
         load(p)
     assert load(p, limit=2).index_to_key == ["a", "b"]  # asking for the first rows is fine
     p.write_text("3 2\na 1 2\nb 3 4\n")
@@ -47,8 +49,11 @@ def test_text_read_as_binary_and_binary_read_as_text(tmp_path):
     kv.save_word2vec_format(b, binary=True)
     with pytest.raises(ValueError, match=rf"{t}: binary=True, but line 2 is a text row .*Pass binary=False"):
         load(t, binary=True)
-    with pytest.raises(ValueError, match=rf"{b}: binary=False, but the bytes after the header are not text rows"
-                                         r".*Pass binary=True"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{b}: binary=False, but the bytes after the header are not text rows"
+        r".*Pass binary=True",
+    ):
         load(b)
     ones = KeyedVectors(["a", "b"], np.ones((2, 2), dtype=np.float32))  # 1.0 is b"\x00\x00\x80?"
     ones.save_word2vec_format(b, binary=True)
@@ -60,8 +65,11 @@ def test_text_read_as_binary_and_binary_read_as_text(tmp_path):
 def test_undecodable_bytes_name_the_line_and_offer_encoding_and_errors(tmp_path):
     p = tmp_path / "latin1.txt"
     p.write_bytes("2 2\nabc 1 2\ncaf\u00e9 3 4\n".encode("latin-1"))
-    with pytest.raises(ValueError, match=rf"{p}, line 3: the bytes are not valid utf-8 .*Pass the file's 'encoding', "
-                                         r"or errors='replace'"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{p}, line 3: the bytes are not valid utf-8 .*Pass the file's 'encoding', "
+        r"or errors='replace'",
+    ):
         load(p)
     assert load(p, encoding="latin-1").index_to_key == ["abc", "caf\u00e9"]
     assert load(p, errors="replace").index_to_key == ["abc", "caf\ufffd"]
@@ -81,13 +89,19 @@ def test_absurd_headers_are_refused_before_allocating(tmp_path):
     p = tmp_path / "huge.txt"
     p.write_text("1000000000 1000\na 1 2\n")
     start = time.perf_counter()
-    with pytest.raises(ValueError, match=rf"{p}: the header asks for 1,000,000,000 x 1,000 float32 values "
-                                         r"\(3,725.3 GiB\), more than this reader allocates .*Pass 'limit'"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{p}: the header asks for 1,000,000,000 x 1,000 float32 values "
+        r"\(3,725.3 GiB\), more than this reader allocates .*Pass 'limit'",
+    ):
         load(p)
     assert 4 * 10**12 > MAX_LOAD_BYTES
     p.write_text("20000000 100\na 1 2\n")  # 8 GB would fit the cap, not this 13-byte file
-    with pytest.raises(ValueError, match=rf"{p}: the header says 20,000,000 rows of 100 values, but the 6 bytes after"
-                                         r" it hold at most 0 such rows"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{p}: the header says 20,000,000 rows of 100 values, but the 6 bytes after"
+        r" it hold at most 0 such rows",
+    ):
         load(p)
     b = tmp_path / "huge.bin"
     b.write_bytes(b"5000000 100\n" + b"x " + bytes(400))

@@ -4,8 +4,8 @@ import pytest
 
 import course
 from course.base import cache
-from course.base.validation import NotFittedError, check_choice, check_float, check_int, check_is_fitted, check_nonempty
 from course.base.notebook import seed_everything, sig, table
+from course.base.validation import NotFittedError, check_choice, check_float, check_int, check_is_fitted, check_nonempty
 
 
 def test_check_int_message_names_parameter_owner_range_and_value():

@@ -76,8 +76,13 @@ def test_gradient_norm_is_recorded_before_clipping_and_clipped():
     real_step = torch.optim.AdamW.step
 
     def spy(self, *args, **kwargs):
-        seen.append(float(self.param_groups[0]["params"][0].grad.abs().sum() + self.param_groups[1]["params"][0].grad.abs().sum())
-                    if self.param_groups[0]["params"] else float(self.param_groups[1]["params"][0].grad.abs()))
+        seen.append(
+            float(
+                self.param_groups[0]["params"][0].grad.abs().sum() + self.param_groups[1]["params"][0].grad.abs().sum()
+            )
+            if self.param_groups[0]["params"]
+            else float(self.param_groups[1]["params"][0].grad.abs())
+        )
         return real_step(self, *args, **kwargs)
 
     with mock.patch.object(torch.optim.AdamW, "step", spy):
@@ -108,21 +113,31 @@ def test_patience_stops_early_and_restores_the_best_weights():
 
 
 def test_no_patience_runs_every_planned_update():
-    history = fit(scalar_model(), Quadratic(np.ones(9), valid=[1.0, 2.0, 3.0, 4.0]),
-                  TrainConfig(eval_interval=3, patience=None), progress=False)
+    history = fit(
+        scalar_model(),
+        Quadratic(np.ones(9), valid=[1.0, 2.0, 3.0, 4.0]),
+        TrainConfig(eval_interval=3, patience=None),
+        progress=False,
+    )
     assert not history.stopped_early and history.eval_step == [3, 6, 9] and history.best_step == 3
 
 
 @pytest.mark.parametrize("valid, what", [([math.nan], "validation perplexity"), ([800.0], "validation perplexity")])
 def test_a_diverged_validation_names_lr(valid, what):
-    with pytest.raises(TrainingDivergedError, match=rf"the {what} \(mean loss .* nats\) is .* at update 1 of 1\. "
-                                                    r"The 'lr' parameter of TrainConfig \(0\.5\).*lr=0\.003 \(the default\)"):
+    with pytest.raises(
+        TrainingDivergedError,
+        match=rf"the {what} \(mean loss .* nats\) is .* at update 1 of 1\. "
+        r"The 'lr' parameter of TrainConfig \(0\.5\).*lr=0\.003 \(the default\)",
+    ):
         fit(scalar_model(), Quadratic([1.0], valid=valid), TrainConfig(lr=0.5, eval_interval=1), progress=False)
 
 
 def test_a_diverged_training_loss_names_lr():
-    with pytest.raises(TrainingDivergedError, match=re.escape("the training loss is inf at update 1 of 2. The 'lr' "
-                                                              "parameter of TrainConfig (0.001)") + r".*lr=0\.0001\."):
+    with pytest.raises(
+        TrainingDivergedError,
+        match=re.escape("the training loss is inf at update 1 of 2. The 'lr' parameter of TrainConfig (0.001)")
+        + r".*lr=0\.0001\.",
+    ):
         fit(scalar_model(), Quadratic([math.inf, 1.0]), TrainConfig(lr=1e-3, min_lr=0.0), progress=False)
 
 
@@ -143,9 +158,11 @@ def test_one_loop_trains_the_nnlm_the_rnnlm_and_the_bilm():
     cfg = TrainConfig(epochs=5, max_steps=3, batch_tokens=12, eval_interval=2)
     with mock.patch("course.base.training.fit", wraps=training.fit) as shared:
         with mock.patch("course.lm.train.fit", shared), mock.patch("course.elmo.train.fit", shared):
-            histories = [train(NNLM(3, context_size=1, vector_size=2, hidden_size=3), rows, rows, cfg, progress=False),
-                         train(RNNLM(3, hidden_size=3), rows, rows, cfg, progress=False),
-                         train_bilm(BiLM(config), data, data, cfg, progress=False)]
+            histories = [
+                train(NNLM(3, context_size=1, vector_size=2, hidden_size=3), rows, rows, cfg, progress=False),
+                train(RNNLM(3, hidden_size=3), rows, rows, cfg, progress=False),
+                train_bilm(BiLM(config), data, data, cfg, progress=False),
+            ]
     assert shared.call_count == 3
     assert all(isinstance(h, History) and h.step == [1, 2, 3] and h.eval_step == [2, 3] for h in histories)
 
@@ -160,8 +177,9 @@ def test_bilm_honours_max_tokens_like_the_other_models():
     vocab = Vocab(specials=("</s>",)).fit(sentences)
     config = BiLMConfig(n_words=len(vocab), max_word_length=6, char_dim=4, filters=((1, 4),), projection_dim=4)
     data = BiLMCorpus(sentences, vocab, CharEncoder(config.max_word_length))
-    history = train_bilm(BiLM(config), data, data, TrainConfig(batch_tokens=10, epochs=3, max_tokens=20),
-                         progress=False)
+    history = train_bilm(
+        BiLM(config), data, data, TrainConfig(batch_tokens=10, epochs=3, max_tokens=20), progress=False
+    )
     assert history.planned_steps == 3 and history.train_tokens == 24  # batches of 2 sentences: 8 tokens
 
 
@@ -173,8 +191,10 @@ def test_group_by_length_is_the_one_grouping_and_the_sentinel_is_torchs_default(
     assert course.lm.batching.group_by_length is course.elmo.batching.group_by_length is group_by_length
     assert course.elmo.bilm.IGNORE is IGNORE_INDEX == -100
     logits = torch.randn(3, 5)
-    assert torch.equal(nn.functional.cross_entropy(logits, torch.tensor([1, IGNORE_INDEX, 2])),
-                       nn.functional.cross_entropy(logits[[0, 2]], torch.tensor([1, 2])))
+    assert torch.equal(
+        nn.functional.cross_entropy(logits, torch.tensor([1, IGNORE_INDEX, 2])),
+        nn.functional.cross_entropy(logits[[0, 2]], torch.tensor([1, 2])),
+    )
     lengths = [5, 1, 3, 3, 2, 5, 1]
     groups = group_by_length(lengths, 6, shuffle=True, seed=0)
     assert sorted(i for g in groups for i in g) == list(range(7))

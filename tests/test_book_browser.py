@@ -87,7 +87,9 @@ def test_toc_lists_every_notebook():
     assert entries, "no entries found in _toc.yml"
     missing = [e for e in entries if not any((ROOT / f"{e}{s}").is_file() for s in (".md", ".ipynb"))]
     assert not missing, f"_toc.yml lists files that do not exist: {missing}"
-    notebooks = sorted(p.with_suffix("").relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    notebooks = sorted(
+        p.with_suffix("").relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")
+    )
     unlisted = [nb for nb in notebooks if nb not in entries]
     assert not unlisted, f"notebooks missing from _toc.yml (the book would skip them): {unlisted}"
 
@@ -121,7 +123,9 @@ def test_local_links_resolve():
     broken = []
     for page in _pages():
         html = (HTML / page).read_text(encoding="utf8", errors="replace")
-        for url in re.findall(r"<(?:a|script|link|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"'#?][^\"'#?]*)", html, re.I):
+        for url in re.findall(
+            r"<(?:a|script|link|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"'#?][^\"'#?]*)", html, re.I
+        ):
             if re.match(r"[a-z][a-z0-9+.-]*:|//", url, re.I):  # http:, mailto:, data:, ...
                 continue
             target = urllib.parse.unquote(urllib.parse.urljoin(page, url))
@@ -300,7 +304,8 @@ _INSPECT = r"""
     rawTex: (text.match(/\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|(?<![\w\\])\$[^\s$][^$\n]{0,120}\$/g) || []).slice(0, 5),
     widgetViews: views.length,
     widgetsUndrawn: undrawn().length,
-    widgetErrors: [...document.querySelectorAll('.jupyter-widgets')].map(e => e.textContent).filter(t => /Error (rendering|displaying) (Jupyter )?widget|Could not (create|render)/i.test(t)).slice(0, 3),
+    widgetErrors: [...document.querySelectorAll('.jupyter-widgets')].map(e => e.textContent)
+      .filter(t => /Error (rendering|displaying) (Jupyter )?widget|Could not (create|render)/i.test(t)).slice(0, 3),
     images: [...document.images].map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0})),
   };
 })()
@@ -374,7 +379,9 @@ def _problems(report: dict, events: list[dict]) -> list[str]:
 def test_page_renders_offline(site, page):
     """Math typeset, widgets drawn, images loaded, no JS error, nothing fetched from elsewhere."""
     browser, base = site
-    redirect = re.match(r'\s*<meta http-equiv="Refresh" content="0; url=([^"]+)"', (HTML / page).read_text(encoding="utf8"), re.I)
+    redirect = re.match(
+        r'\s*<meta http-equiv="Refresh" content="0; url=([^"]+)"', (HTML / page).read_text(encoding="utf8"), re.I
+    )
     if redirect:  # index.html only forwards to the root page, which has its own test
         target = urllib.parse.urljoin(page, redirect.group(1))
         assert (HTML / target).is_file(), f"{page} redirects to {target}, which was not built"

@@ -22,12 +22,12 @@ import pytest
 import torch
 
 from course import data
-from course.evaluation import experiments, scaling
 from course.base import cache
 from course.base.cache import CacheWarning, checksum_path, record_sha256
 from course.data import corpus
 from course.data.build import BuildReport, build, text_path
 from course.data.sources import SOURCES
+from course.evaluation import experiments, scaling
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -60,7 +60,7 @@ def damage(path: Path, how: str, marker: Path) -> None:
     if how == "truncated":
         path.write_bytes(raw[: len(raw) // 2])
     elif how == "flipped":
-        path.write_bytes(raw[: len(raw) // 2] + bytes([raw[len(raw) // 2] ^ 0xFF]) + raw[len(raw) // 2 + 1:])
+        path.write_bytes(raw[: len(raw) // 2] + bytes([raw[len(raw) // 2] ^ 0xFF]) + raw[len(raw) // 2 + 1 :])
     elif how == "empty":
         path.write_bytes(b"")
     elif how == "no checksum":
@@ -68,8 +68,11 @@ def damage(path: Path, how: str, marker: Path) -> None:
     elif how == "bad checksum":
         checksum_path(path).write_text("not a checksum\n")
     else:
-        payload = {"garbage": os.urandom(2000), "pickle": _hostile_pickle(marker),
-                   "object array": _hostile_npz(marker)}[how]
+        payload = {
+            "garbage": os.urandom(2000),
+            "pickle": _hostile_pickle(marker),
+            "object array": _hostile_npz(marker),
+        }[how]
         path.write_bytes(payload)
         record_sha256(path)  # as if whoever planted it also wrote a matching checksum
 
@@ -113,10 +116,18 @@ def test_the_planted_files_would_run_code(tmp_path):
 
 # ----------------------------------------------------------------------------- the codec
 def test_results_round_trip_exactly():
-    result = {"vectors": np.arange(6, dtype=np.float32).reshape(2, 3), "counts": np.array([3, 1]),
-              "state": {"w": torch.ones(2, 2), "b": torch.zeros(3, dtype=torch.int64)},
-              "history": [(0.5, 1.25), (1.0, float("nan"))], "inf": float("inf"), "none": None,
-              "words": ["a", "b"], "flag": True, "n": np.int64(7), "x": np.float32(0.5)}
+    result = {
+        "vectors": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "counts": np.array([3, 1]),
+        "state": {"w": torch.ones(2, 2), "b": torch.zeros(3, dtype=torch.int64)},
+        "history": [(0.5, 1.25), (1.0, float("nan"))],
+        "inf": float("inf"),
+        "none": None,
+        "words": ["a", "b"],
+        "flag": True,
+        "n": np.int64(7),
+        "x": np.float32(0.5),
+    }
     back = cache._roundtrip(result)
     assert back["history"][0] == (0.5, 1.25) and np.isnan(back["history"][1][1])
     assert back["n"] == 7 and type(back["n"]) is int and back["x"] == 0.5 and back["inf"] == float("inf")
@@ -135,12 +146,15 @@ def test_save_and_load_result_from_disk(tmp_path):
     assert cache.load_result(tmp_path / "absent.npz", "default") == "default"
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"x": {1, 2}}, r"Got set at result\['x'\]"),
-    ({"x": np.array([object()], dtype=object)}, "array of Python objects"),
-    ({1: "a"}, "dict keys must be str"),
-    ({"__ndarray__": "a0"}, "dict keys must be str"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"x": {1, 2}}, r"Got set at result\['x'\]"),
+        ({"x": np.array([object()], dtype=object)}, "array of Python objects"),
+        ({1: "a"}, "dict keys must be str"),
+        ({"__ndarray__": "a0"}, "dict keys must be str"),
+    ],
+)
 def test_unstorable_results_are_refused_before_anything_is_written(tmp_path, bad, message):
     with pytest.raises(TypeError, match=message):
         cache.save_result(tmp_path / "r.npz", bad)
@@ -188,7 +202,9 @@ def test_a_concurrent_rewrite_is_not_mistaken_for_damage(tmp_path, monkeypatch):
     cache.save_json(path, {"v": 2})
     new_checksum = checksum_path(path).read_text()
     checksum_path(path).write_text(old_checksum)
-    monkeypatch.setattr(cache, "time", types.SimpleNamespace(sleep=lambda s: checksum_path(path).write_text(new_checksum)))
+    monkeypatch.setattr(
+        cache, "time", types.SimpleNamespace(sleep=lambda s: checksum_path(path).write_text(new_checksum))
+    )
     with no_cache_warning():
         assert cache.load_json(path) == {"v": 2}
 
@@ -201,7 +217,9 @@ def _tiny_tokens(monkeypatch, n_sentences=300):
     index: dict[str, int] = {}
     ids = np.array([index.setdefault(w, len(index)) for s in sentences for w in s], dtype=np.int32)
     offsets = np.concatenate([[0], np.cumsum([len(s) for s in sentences])]).astype(np.int64)
-    monkeypatch.setattr(data, "load_tokens", lambda split="train", subset="full", sources=None: (list(index), ids, offsets))
+    monkeypatch.setattr(
+        data, "load_tokens", lambda split="train", subset="full", sources=None: (list(index), ids, offsets)
+    )
     monkeypatch.setattr(data, "load_sentences", lambda split="train", subset="full", sources=None: sentences)
     monkeypatch.setattr(data, "corpus_checksum", lambda subset="full", sources=None: "synthetic")
 
@@ -223,8 +241,9 @@ def _train_gensim():
     return experiments.train_gensim("cbow-ns", **{k: v for k, v in SMALL.items()})
 
 
-@pytest.mark.parametrize("kind, run", [("word2vec", _train_word2vec), ("word2vec-sample", _train_sample),
-                                       ("gensim-word2vec", _train_gensim)])
+@pytest.mark.parametrize(
+    "kind, run", [("word2vec", _train_word2vec), ("word2vec-sample", _train_sample), ("gensim-word2vec", _train_gensim)]
+)
 def test_word_vector_caches_heal_and_give_the_same_vectors(datadir, tmp_path, monkeypatch, kind, run):
     _tiny_tokens(monkeypatch)
     wv, info = run()
@@ -333,7 +352,7 @@ def test_the_checksum_index_heals(small_corpus, datadir, content):
 
 def test_the_stats_cache_heals_and_old_unchecked_files_go_silently(small_corpus, datadir):
     (datadir / "cache" / "tokens").mkdir(parents=True)
-    (datadir / "cache" / "tokens" / "index.json").write_text("{truncated")   # format 1's files
+    (datadir / "cache" / "tokens" / "index.json").write_text("{truncated")  # format 1's files
     (datadir / "text" / "stats.json").write_text("{truncated")
     with no_cache_warning():
         stats = corpus.corpus_stats(small_corpus)
@@ -368,8 +387,14 @@ def test_a_damaged_corpus_text_that_cannot_be_extracted_says_what_to_run(datadir
     path.write_text("One sentence.\n")
     record_sha256(path, "0" * 64)  # its build recorded another text
     monkeypatch.setattr(build_module, "build", lambda *a, **k: BuildReport(unavailable={"lee": "no network"}))
-    with pytest.warns(CacheWarning), pytest.raises(corpus.CorpusNotBuilt, match=r"lee\.txt was damaged.*no network"
-                                                   r".*python -m course.data build --sources lee"):
+    with (
+        pytest.warns(CacheWarning),
+        pytest.raises(
+            corpus.CorpusNotBuilt,
+            match=r"lee\.txt was damaged.*no network"
+            r".*python -m course.data build --sources lee",
+        ),
+    ):
         corpus.load_tokens(sources=["lee"])
 
 
@@ -441,7 +466,11 @@ def test_a_warm_cache_is_read_without_writing(small_corpus, datadir, monkeypatch
 
     monkeypatch.setattr(cache, "atomic_path", refuse)
     with no_cache_warning():
-        again = _token_arrays(small_corpus), corpus.corpus_stats(small_corpus), corpus.corpus_checksum(sources=small_corpus)
+        again = (
+            _token_arrays(small_corpus),
+            corpus.corpus_stats(small_corpus),
+            corpus.corpus_checksum(sources=small_corpus),
+        )
     assert again[0][0] == first[0][0] and again[1:] == first[1:]
 
 

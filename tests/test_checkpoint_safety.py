@@ -16,12 +16,18 @@ import time
 import pytest
 import torch
 
+from course import pretrained
 from course.base.cache import checksum_path
 from course.data import Vocab
 from course.elmo.bilm import BiLM, BiLMConfig
-from course.elmo.checkpoint import (MAX_PARAMETERS, CheckpointError, ChecksumMismatch, load_checkpoint,
-                                    recorded_checksum, save_checkpoint)
-from course import pretrained
+from course.elmo.checkpoint import (
+    MAX_PARAMETERS,
+    CheckpointError,
+    ChecksumMismatch,
+    load_checkpoint,
+    recorded_checksum,
+    save_checkpoint,
+)
 
 
 class _Marker:
@@ -35,8 +41,16 @@ class _Marker:
 def _saved(tmp_path, **overrides):
     vocab = Vocab(specials=("</s>",)).fit([["a", "b", "a"]])
     torch.manual_seed(0)
-    config = dict(n_words=len(vocab), max_word_length=8, char_dim=4, filters=((1, 4), (2, 4)), n_highway=1,
-                  projection_dim=6, hidden_size=6, dropout=0.0)
+    config = dict(
+        n_words=len(vocab),
+        max_word_length=8,
+        char_dim=4,
+        filters=((1, 4), (2, 4)),
+        n_highway=1,
+        projection_dim=6,
+        hidden_size=6,
+        dropout=0.0,
+    )
     model = BiLM(BiLMConfig(**config))
     path = tmp_path / "bilm.pt"
     save_checkpoint(path, model, vocab, {"seed": 0})
@@ -98,9 +112,12 @@ def test_a_file_without_a_recorded_sha256_needs_one(tmp_path):
 def test_an_unchecked_damaged_file_is_a_clear_error(tmp_path, content):
     path, _ = _saved(tmp_path)
     raw = path.read_bytes()
-    path.write_bytes({"truncated": raw[: len(raw) // 2], "empty": b"", "garbage": os.urandom(4000),
-                      "text": b"hello\n"}[content])
-    with pytest.raises(CheckpointError, match=rf"{path}.*(truncated|damaged).*python -m course.elmo.train --out") as error:
+    path.write_bytes(
+        {"truncated": raw[: len(raw) // 2], "empty": b"", "garbage": os.urandom(4000), "text": b"hello\n"}[content]
+    )
+    with pytest.raises(
+        CheckpointError, match=rf"{path}.*(truncated|damaged).*python -m course.elmo.train --out"
+    ) as error:
         load_checkpoint(path, sha256=None)
     _no_unsafe_advice(error.value)
 
@@ -120,13 +137,16 @@ def test_a_pickle_that_would_run_code_is_never_run(tmp_path, container):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("update, message", [
-    ({"n_words": 10**12}, r"a model of [\d,]+ parameters \([\d,.]+ GiB in float32\), more than max_parameters"),
-    ({"hidden_size": 10**7}, r"a model of [\d,]+ parameters"),
-    ({"projection_dim": 10**6, "hidden_size": 10**6}, r"a model of [\d,]+ parameters"),
-    ({"n_highway": 10**6}, "n_highway=1,000,000, more than 100 layers"),
-    ({"n_layers": 5000}, "n_layers=5,000, more than 100 layers"),
-])
+@pytest.mark.parametrize(
+    "update, message",
+    [
+        ({"n_words": 10**12}, r"a model of [\d,]+ parameters \([\d,.]+ GiB in float32\), more than max_parameters"),
+        ({"hidden_size": 10**7}, r"a model of [\d,]+ parameters"),
+        ({"projection_dim": 10**6, "hidden_size": 10**6}, r"a model of [\d,]+ parameters"),
+        ({"n_highway": 10**6}, "n_highway=1,000,000, more than 100 layers"),
+        ({"n_layers": 5000}, "n_layers=5,000, more than 100 layers"),
+    ],
+)
 def test_an_absurd_configuration_is_refused_before_allocating(tmp_path, update, message):
     path, _ = _saved(tmp_path)
     _rewrite(path, lambda p: p["config"].update(update))
@@ -145,13 +165,16 @@ def test_the_bound_counts_every_parameter(tmp_path):
         load_checkpoint(path, max_parameters=n - 1)
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda p: p["config"].update({"n_words": -1}), "invalid configuration"),
-    (lambda p: p["config"].update({"projection_dim": 8, "hidden_size": 8}), "do not fit its configuration"),
-    (lambda p: p["config"].update({"nonsense": 1}), "invalid configuration"),
-    (lambda p: p["vocab"].pop("index_to_key"), "invalid vocabulary"),
-    (lambda p: p.pop("state_dict"), "not a biLM checkpoint"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda p: p["config"].update({"n_words": -1}), "invalid configuration"),
+        (lambda p: p["config"].update({"projection_dim": 8, "hidden_size": 8}), "do not fit its configuration"),
+        (lambda p: p["config"].update({"nonsense": 1}), "invalid configuration"),
+        (lambda p: p["vocab"].pop("index_to_key"), "invalid vocabulary"),
+        (lambda p: p.pop("state_dict"), "not a biLM checkpoint"),
+    ],
+)
 def test_an_inconsistent_checkpoint_is_refused(tmp_path, change, message):
     path, _ = _saved(tmp_path)
     _rewrite(path, change)

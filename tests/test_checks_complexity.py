@@ -23,12 +23,12 @@ def test_cbow_negative_check_passes_the_solution_and_names_the_mistake(capsys):
 
 
 def test_crossover_check(capsys):
-    check_hs_crossover(lambda N, D: 2 ** N)
+    check_hs_crossover(lambda N, D: 2**N)
     assert "PASS" in capsys.readouterr().out
     with pytest.raises(CheckFailed, match="NNLM"):
         check_hs_crossover(lambda N, D: N * D)
     with pytest.raises(CheckFailed, match="expected 256"):
-        check_hs_crossover(lambda N, D: 2 ** N + 1)
+        check_hs_crossover(lambda N, D: 2**N + 1)
 
 
 def test_ns_layer_check_accepts_gather_then_dot_and_rejects_full_scoring(capsys):

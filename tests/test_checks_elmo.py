@@ -5,7 +5,12 @@ import pytest
 import torch
 
 from course.checks import CheckFailed
-from course.checks.elmo import check_backward_targets, check_direction_halves, check_scalar_mix, check_token_encoder_params
+from course.checks.elmo import (
+    check_backward_targets,
+    check_direction_halves,
+    check_scalar_mix,
+    check_token_encoder_params,
+)
 from course.elmo.bilm import IGNORE
 
 
@@ -24,8 +29,13 @@ def test_scalar_mix_check(capsys):
 
 def right_count(n_chars, char_dim, filters, n_highway, projection_dim):
     n = sum(c for _, c in filters)
-    return (n_chars * char_dim + sum(c * (w * char_dim + 1) for w, c in filters)
-            + n_highway * (2 * n * n + 2 * n) + n * projection_dim + projection_dim)
+    return (
+        n_chars * char_dim
+        + sum(c * (w * char_dim + 1) for w, c in filters)
+        + n_highway * (2 * n * n + 2 * n)
+        + n * projection_dim
+        + projection_dim
+    )
 
 
 def test_token_encoder_params_check(capsys):

@@ -19,12 +19,15 @@ def test_addk_right_answer_passes(capsys):
     assert capsys.readouterr().out.startswith("PASS: add-k")
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (lambda c, k: (c + k) / (c.sum() + k), r"sums to .*, not 1.*c\(h\.\) \+ k\|V\|"),
-    (lambda c, k: (c + k) / (c + k).sum() * 0.5, "sums to 0.5, not 1"),
-    (lambda c, k: (c + 1) / (c.sum() + len(c)), r"expected \(c \+ k\) / \(c\(h\.\) \+ k\|V\|\)"),
-    (lambda c, k: np.full(3, 1 / 3), "returned shape"),
-])
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda c, k: (c + k) / (c.sum() + k), r"sums to .*, not 1.*c\(h\.\) \+ k\|V\|"),
+        (lambda c, k: (c + k) / (c + k).sum() * 0.5, "sums to 0.5, not 1"),
+        (lambda c, k: (c + 1) / (c.sum() + len(c)), r"expected \(c \+ k\) / \(c\(h\.\) \+ k\|V\|\)"),
+        (lambda c, k: np.full(3, 1 / 3), "returned shape"),
+    ],
+)
 def test_addk_wrong_answers_fail_with_message(wrong, message):
     with pytest.raises(CheckFailed, match=message):
         check_addk(wrong)
@@ -34,7 +37,7 @@ def stupid_backoff_right(lm, word, context, alpha):
     padded = [BOS] * (lm.order - 1) + context
     factor = 1.0
     for m in range(lm.order, 0, -1):
-        h = padded[len(padded) - m + 1:] if m > 1 else []
+        h = padded[len(padded) - m + 1 :] if m > 1 else []
         if lm.count(h + [word]) > 0:
             return factor * lm.count(h + [word]) / lm.context_count(h)
         factor *= alpha

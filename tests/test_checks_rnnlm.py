@@ -23,13 +23,16 @@ def test_hidden_states_right_answer_passes(capsys):
     assert "PASS: your loop gives the model's hidden states" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"f": torch.sigmoid}, "you used the sigmoid"),
-    ({"bias": False}, "you left out the bias"),
-    ({"carry": False}, "h_(t-1) is always zero"),
-    ({"transpose": False}, "W h_(t-1) is h @ model.W.T"),
-    ({"steps": 5}, "has shape (2, 5, 4) for idx of shape (2, 6)"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"f": torch.sigmoid}, "you used the sigmoid"),
+        ({"bias": False}, "you left out the bias"),
+        ({"carry": False}, "h_(t-1) is always zero"),
+        ({"transpose": False}, "W h_(t-1) is h @ model.W.T"),
+        ({"steps": 5}, "has shape (2, 5, 4) for idx of shape (2, 6)"),
+    ],
+)
 def test_hidden_states_wrong_answers_fail_with_the_reason(kwargs, message):
     with pytest.raises(CheckFailed) as info:
         check_hidden_states(lambda m, idx: loop(m, idx, **kwargs))
@@ -41,6 +44,7 @@ def test_hidden_states_other_error_names_the_first_wrong_step():
         hs = loop(m, idx).clone()
         hs[:, 3:] += 0.5
         return hs
+
     with pytest.raises(CheckFailed, match=r"first differs from the model at step t = 4"):
         check_hidden_states(late_error)
 
@@ -55,11 +59,17 @@ def test_decay_factor_right_answer_passes(capsys):
     assert capsys.readouterr().out.startswith("PASS: ")
 
 
-@pytest.mark.parametrize("wrong,message", [
-    (lambda n: float(np.log(right_decay(n))), "you returned the slope"),
-    (lambda n: float(np.exp(np.polyfit(np.arange(len(n)), np.log(n), 1)[0])), "norms[0] (the step that sees the loss) is excluded"),
-    (lambda n: float(n[2] / n[1]), "by least squares over k = 1 ... K"),
-])
+@pytest.mark.parametrize(
+    "wrong,message",
+    [
+        (lambda n: float(np.log(right_decay(n))), "you returned the slope"),
+        (
+            lambda n: float(np.exp(np.polyfit(np.arange(len(n)), np.log(n), 1)[0])),
+            "norms[0] (the step that sees the loss) is excluded",
+        ),
+        (lambda n: float(n[2] / n[1]), "by least squares over k = 1 ... K"),
+    ],
+)
 def test_decay_factor_wrong_answers_fail_with_the_reason(wrong, message):
     with pytest.raises(CheckFailed) as info:
         check_decay_factor(wrong)
@@ -75,11 +85,14 @@ def test_stream_right_answer_passes(capsys):
     assert capsys.readouterr().out.startswith("PASS: ")
 
 
-@pytest.mark.parametrize("wrong,message", [
-    (lambda rows: [np.concatenate(rows)], "your stream predicts 11 tokens but the sentences have 9"),
-    (lambda rows: right_stream(rows)[0], "should return a list holding one row"),
-    (lambda rows: right_stream(rows[::-1]), "(the sentences in order)"),
-])
+@pytest.mark.parametrize(
+    "wrong,message",
+    [
+        (lambda rows: [np.concatenate(rows)], "your stream predicts 11 tokens but the sentences have 9"),
+        (lambda rows: right_stream(rows)[0], "should return a list holding one row"),
+        (lambda rows: right_stream(rows[::-1]), "(the sentences in order)"),
+    ],
+)
 def test_stream_wrong_answers_fail_with_the_reason(wrong, message):
     with pytest.raises(CheckFailed) as info:
         check_stream(wrong)

@@ -93,8 +93,12 @@ def test_wrong_answers_fail_with_messages():
     with pytest.raises(CheckFailed, match="uniform on 1..2"):
         chk.check_expected_pair_count(lambda n, w: pair_count(n, w) if w > 1 else pair_count(n, 1))
     with pytest.raises(CheckFailed, match="grad_in is wrong.*divide by the number of context words"):
-        chk.check_cbow_softmax_gradient(lambda W_in, W_out, ctx, c: (cbow_grad(W_in, W_out, ctx, c)[0] * len(ctx),
-                                                                     cbow_grad(W_in, W_out, ctx, c)[1]))
+        chk.check_cbow_softmax_gradient(
+            lambda W_in, W_out, ctx, c: (
+                cbow_grad(W_in, W_out, ctx, c)[0] * len(ctx),
+                cbow_grad(W_in, W_out, ctx, c)[1],
+            )
+        )
     with pytest.raises(CheckFailed, match="Return a tuple"):
         chk.check_cbow_softmax_gradient(lambda *a: np.zeros(3))
     with pytest.raises(CheckFailed, match="Exclude the three query words"):
@@ -103,11 +107,19 @@ def test_wrong_answers_fail_with_messages():
         chk.check_huffman_code_lengths(lambda counts: [1] * len(counts))
     with pytest.raises(CheckFailed, match="Huffman's optimum"):
         # A balanced-ish but full tree: right Kraft sum, wrong cost for skewed counts.
-        chk.check_huffman_code_lengths(lambda counts: HuffmanTree([1] * len(counts)).code_lengths
-                                       if len(counts) == 4 and counts[0] == 5 else code_lengths(counts))
+        chk.check_huffman_code_lengths(
+            lambda counts: (
+                HuffmanTree([1] * len(counts)).code_lengths
+                if len(counts) == 4 and counts[0] == 5
+                else code_lengths(counts)
+            )
+        )
     with pytest.raises(CheckFailed, match="Bit 0 means sigma"):
-        chk.check_path_probability(lambda t, h, U, w: 1 - path_probability(t, h, U, w) if t.vocab_size > 2
-                                   else path_probability(t, h, U, w) * 1.1)
+        chk.check_path_probability(
+            lambda t, h, U, w: (
+                1 - path_probability(t, h, U, w) if t.vocab_size > 2 else path_probability(t, h, U, w) * 1.1
+            )
+        )
     with pytest.raises(CheckFailed, match=r"sigma\(u.h\) - \(1 - code\)"):
         chk.check_hs_hidden_gradient(lambda t, h, U, w: -hs_grad(t, h, U, w))
     with pytest.raises(CheckFailed, match="raised ZeroDivisionError"):

@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -24,9 +24,8 @@ import pytest
 from course.classroom import Chapter, lint, student_notebook
 from course.classroom.__main__ import main, table_rows
 from course.classroom.checks_coverage import check_functions, stub_outcome, wrong_answer_tests
-from course.classroom.exercises import BEGIN, END, MarkerError, directives, marker_regions, stub_source
+from course.classroom.exercises import BEGIN, END, MarkerError, directives, marker_regions, python_source, stub_source
 from course.classroom.grade import grade, write_csv
-from course.classroom.exercises import python_source
 from course.classroom.rules import RULES, _functions, _signature, cell_names
 from course.classroom.student import RAISES, StudentEditionError, verification_notebook
 
@@ -35,12 +34,12 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 
 
-@lru_cache(maxsize=None)
+@cache
 def chapter(path: Path) -> Chapter:
     return Chapter.read(path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def violations(path: Path):
     return lint(chapter(path))
 
@@ -51,8 +50,9 @@ def md(text):
 
 
 def code(text, tags=(), outputs=None, count=None):
-    return v4.new_code_cell(text, metadata={"tags": list(tags)} if tags else {}, outputs=outputs or [],
-                            execution_count=count)
+    return v4.new_code_cell(
+        text, metadata={"tags": list(tags)} if tags else {}, outputs=outputs or [], execution_count=count
+    )
 
 
 def stream(text):
@@ -69,29 +69,36 @@ def start(label):
 
 END_DIRECTIVE = "```{solution-end}\n```"
 
-SHARE = '''def top_k_share(k, V):
+SHARE = """def top_k_share(k, V):
     ### BEGIN SOLUTION
     return sum(1 / r for r in range(1, k + 1)) / sum(1 / r for r in range(1, V + 1))
     ### END SOLUTION
 
 
-check_zipf_token_share(top_k_share)'''
+check_zipf_token_share(top_k_share)"""
 PASS_SHARE = "PASS: the top-k token share under Zipf's law (s = 1) is H_k / H_V\n"
 
 
 def tiny_chapter(share=SHARE):
     """A chapter with one coding exercise (a real check), one derivation with an experiment."""
-    return v4.new_notebook(cells=[
-        md("# 99. A tiny chapter"),
-        code("from course.checks.corpus import check_zipf_token_share\nbase = 10", count=1),
-        md("## Exercises\n\n" + exercise("ex-tiny-share", "(Coding.) Write `top_k_share(k, V)`.")),
-        md(start("ex-tiny-share") + "\n\nThe share is H_k / H_V."),
-        code(share, ["solution"], [stream(PASS_SHARE)], count=2),
-        md(END_DIRECTIVE + "\n\n" + exercise("ex-tiny-double", "(Derivation and experiment.) Double `base` into `twice`.")),
-        md(start("ex-tiny-double") + "\n\nTwice is base + base."),
-        code(f"### {BEGIN}\ntwice = 2 * base\n### {END}\nprint(twice)", ["solution"], [stream("20\n")], count=3),
-        md("Prose of the solution.\n\n" + END_DIRECTIVE),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    return v4.new_notebook(
+        cells=[
+            md("# 99. A tiny chapter"),
+            code("from course.checks.corpus import check_zipf_token_share\nbase = 10", count=1),
+            md("## Exercises\n\n" + exercise("ex-tiny-share", "(Coding.) Write `top_k_share(k, V)`.")),
+            md(start("ex-tiny-share") + "\n\nThe share is H_k / H_V."),
+            code(share, ["solution"], [stream(PASS_SHARE)], count=2),
+            md(
+                END_DIRECTIVE
+                + "\n\n"
+                + exercise("ex-tiny-double", "(Derivation and experiment.) Double `base` into `twice`.")
+            ),
+            md(start("ex-tiny-double") + "\n\nTwice is base + base."),
+            code(f"### {BEGIN}\ntwice = 2 * base\n### {END}\nprint(twice)", ["solution"], [stream("20\n")], count=3),
+            md("Prose of the solution.\n\n" + END_DIRECTIVE),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
 
 
 def rules_broken(nb) -> dict[str, list[str]]:
@@ -103,25 +110,37 @@ def rules_broken(nb) -> dict[str, list[str]]:
 
 # ----------------------------------------------------------------------------- stubs as nbgrader makes them
 def test_stub_keeps_the_signature_and_the_indentation_of_the_begin_marker():
-    source = "def f(x):\n    \"\"\"Doc.\"\"\"\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n\ncheck(f)"
-    assert stub_source(source) == ("def f(x):\n    \"\"\"Doc.\"\"\"\n    # YOUR CODE HERE\n"
-                                   "    raise NotImplementedError()\n\ncheck(f)")
+    source = 'def f(x):\n    """Doc."""\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n\ncheck(f)'
+    assert stub_source(source) == (
+        'def f(x):\n    """Doc."""\n    # YOUR CODE HERE\n    raise NotImplementedError()\n\ncheck(f)'
+    )
 
 
 def test_every_region_of_a_cell_is_stubbed_and_bad_markers_are_refused():
     source = f"a = 1\n### {BEGIN}\nb = 2\n### {END}\nc = 3\n    ## {BEGIN} (any line holding it)\nd\n## {END}"
     assert marker_regions(source) == [(1, 3), (5, 7)]
-    assert stub_source(source).split("\n") == ["a = 1", "# YOUR CODE HERE", "raise NotImplementedError()", "c = 3",
-                                               "    # YOUR CODE HERE", "    raise NotImplementedError()"]
-    for bad, message in [(f"### {BEGIN}\n### {BEGIN}\n### {END}", "cannot nest"),
-                         (f"### {BEGIN}\nx = 1", "never closed"), (f"x = 1\n### {END}", "without a")]:
+    assert stub_source(source).split("\n") == [
+        "a = 1",
+        "# YOUR CODE HERE",
+        "raise NotImplementedError()",
+        "c = 3",
+        "    # YOUR CODE HERE",
+        "    raise NotImplementedError()",
+    ]
+    for bad, message in [
+        (f"### {BEGIN}\n### {BEGIN}\n### {END}", "cannot nest"),
+        (f"### {BEGIN}\nx = 1", "never closed"),
+        (f"x = 1\n### {END}", "without a"),
+    ]:
         with pytest.raises(MarkerError, match=message):
             stub_source(bad)
 
 
 def test_directives_follow_commonmark_fences():
-    text = ("````{exercise} Outer\n:label: ex-x\n\n```python\nprint(1)\n```\n````\n"
-            "```python\n```{solution-start} not-a-directive\n```\n:::{solution-end}\n:::")
+    text = (
+        "````{exercise} Outer\n:label: ex-x\n\n```python\nprint(1)\n```\n````\n"
+        "```python\n```{solution-start} not-a-directive\n```\n:::{solution-end}\n:::"
+    )
     found = [(d.name, d.options.get("label"), d.start, d.stop) for d in directives(text)]
     assert found == [("exercise", "ex-x", 0, 7), ("solution-end", None, 10, 12)]
 
@@ -137,8 +156,9 @@ def test_student_edition_of_a_tiny_chapter():
     nb = student_notebook(Chapter.from_notebook(source, "tiny.ipynb"))
     text = [c.source for c in nb.cells]
     assert len(nb.cells) == 6  # the cells that held only solution prose are gone
-    assert not any("solution-start" in t or "solution-end" in t or "Prose of the solution" in t or "H_k / H_V" in t
-                   for t in text)
+    assert not any(
+        "solution-start" in t or "solution-end" in t or "Prose of the solution" in t or "H_k / H_V" in t for t in text
+    )
     assert "{exercise} An exercise\n:label: ex-tiny-double" in text[4]  # kept from the cell that closed a solution
     stubbed = [c for c in nb.cells if RAISES in c.metadata.get("tags", [])]
     assert [c.metadata["course"]["exercise"] for c in stubbed] == ["ex-tiny-share", "ex-tiny-double"]
@@ -160,6 +180,7 @@ def _set(index, old, new):
     def change(nb):
         assert old in nb.cells[index].source
         nb.cells[index].source = nb.cells[index].source.replace(old, new)
+
     return change
 
 
@@ -170,22 +191,36 @@ def _no_derivation_prose(nb):
 CHECK_CALL = "    ### END SOLUTION\n\n\ncheck_zipf_token_share(top_k_share)"
 
 
-@pytest.mark.parametrize("change, rule, message", [
-    (_set(4, "def top_k_share(k, V):\n    ### BEGIN SOLUTION", "### BEGIN SOLUTION\ndef top_k_share(k, V):"),
-     "signature", "`def top_k_share(k, V)` is inside the markers"),
-    (_set(5, " into `twice`", ""), "interface", "reads `twice`"),
-    (lambda nb: nb.cells.append(code("print(twice)")), "later-use", "reads `twice`, which only the solution of ex-tiny-double"),
-    (_set(4, "\n\n\ncheck_zipf_token_share(top_k_share)", ""), "raises", "would not raise NotImplementedError"),
-    (_set(4, CHECK_CALL, CHECK_CALL + "\n### END SOLUTION"), "markers", "without a"),
-    (_set(4, CHECK_CALL, "\ncheck_zipf_token_share(top_k_share)\n### END SOLUTION"), "check", "is called inside the markers"),
-    (lambda nb: setattr(nb.cells[4], "outputs", []), "check", "1 check call(s) but 0 PASS line(s)"),
-    (_set(2, "(Coding.) ", ""), "kinds", "must start with its kinds"),
-    (_set(5, "(Derivation and experiment.)", "(Coding.)"), "check", "a coding exercise must call a check"),
-    (_set(2, "(Coding.)", "(Experiment.)"), "kinds", "calls check_zipf_token_share: add 'coding'"),
-    (_no_derivation_prose, "kinds", "a derivation needs its worked answer"),
-    (_set(3, "ex-tiny-share", "ex-other"), "structure", "does not follow the {exercise} labelled ex-other"),
-    (_set(4, "### BEGIN SOLUTION", "## BEGIN SOLUTION here"), "markers", "write exactly '### BEGIN SOLUTION'"),
-])
+@pytest.mark.parametrize(
+    "change, rule, message",
+    [
+        (
+            _set(4, "def top_k_share(k, V):\n    ### BEGIN SOLUTION", "### BEGIN SOLUTION\ndef top_k_share(k, V):"),
+            "signature",
+            "`def top_k_share(k, V)` is inside the markers",
+        ),
+        (_set(5, " into `twice`", ""), "interface", "reads `twice`"),
+        (
+            lambda nb: nb.cells.append(code("print(twice)")),
+            "later-use",
+            "reads `twice`, which only the solution of ex-tiny-double",
+        ),
+        (_set(4, "\n\n\ncheck_zipf_token_share(top_k_share)", ""), "raises", "would not raise NotImplementedError"),
+        (_set(4, CHECK_CALL, CHECK_CALL + "\n### END SOLUTION"), "markers", "without a"),
+        (
+            _set(4, CHECK_CALL, "\ncheck_zipf_token_share(top_k_share)\n### END SOLUTION"),
+            "check",
+            "is called inside the markers",
+        ),
+        (lambda nb: setattr(nb.cells[4], "outputs", []), "check", "1 check call(s) but 0 PASS line(s)"),
+        (_set(2, "(Coding.) ", ""), "kinds", "must start with its kinds"),
+        (_set(5, "(Derivation and experiment.)", "(Coding.)"), "check", "a coding exercise must call a check"),
+        (_set(2, "(Coding.)", "(Experiment.)"), "kinds", "calls check_zipf_token_share: add 'coding'"),
+        (_no_derivation_prose, "kinds", "a derivation needs its worked answer"),
+        (_set(3, "ex-tiny-share", "ex-other"), "structure", "does not follow the {exercise} labelled ex-other"),
+        (_set(4, "### BEGIN SOLUTION", "## BEGIN SOLUTION here"), "markers", "write exactly '### BEGIN SOLUTION'"),
+    ],
+)
 def test_each_rule_catches_its_mistake(change, rule, message):
     nb = tiny_chapter()
     change(nb)
@@ -198,11 +233,21 @@ def test_each_rule_catches_its_mistake(change, rule, message):
 # strict xfail: the day a chapter is fixed its test passes, fails as XPASS, and its entry must go.
 PENDING: dict[str, set[str]] = {}
 RULE_CASES = [
-    pytest.param(path, rule, id=f"{path.stem}-{rule}",
-                 marks=[pytest.mark.xfail(strict=True, reason=f"{path.stem} predates the '{rule}' rule: "
-                                          "run `python -m course.classroom lint` and fix it")]
-                 if rule in PENDING.get(path.stem, ()) else [])
-    for path in NOTEBOOKS for rule in RULES
+    pytest.param(
+        path,
+        rule,
+        id=f"{path.stem}-{rule}",
+        marks=[
+            pytest.mark.xfail(
+                strict=True,
+                reason=f"{path.stem} predates the '{rule}' rule: run `python -m course.classroom lint` and fix it",
+            )
+        ]
+        if rule in PENDING.get(path.stem, ())
+        else [],
+    )
+    for path in NOTEBOOKS
+    for rule in RULES
 ]
 
 
@@ -239,7 +284,7 @@ def test_student_edition_stubs_every_solution_and_keeps_everything_else(path):
         assert mine.items() <= theirs.items()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tested():
     return wrong_answer_tests(ROOT / "tests")
 
@@ -251,7 +296,8 @@ CHECKS = check_functions()
 def test_check_has_a_wrong_answer_test(name, check):
     assert _tested().get(name), (
         f"{name} is never made to fail: add a test to tests/test_checks_{name.split('.')[2]}.py that gives it a "
-        "wrong answer inside `with pytest.raises(CheckFailed, match=...)`")
+        "wrong answer inside `with pytest.raises(CheckFailed, match=...)`"
+    )
 
 
 @pytest.mark.parametrize("name, check", CHECKS, ids=[n.removeprefix("course.checks.") for n, _ in CHECKS])
@@ -262,7 +308,8 @@ def test_check_lets_an_unanswered_stub_through(name, check):
     assert outcome == "NotImplementedError", (
         f"{name}, given functions that raise NotImplementedError (an unanswered exercise), ends with {outcome}: "
         "let NotImplementedError propagate (`except NotImplementedError: raise` before any `except Exception`), "
-        "so the student and the grader read 'not answered'")
+        "so the student and the grader read 'not answered'"
+    )
 
 
 def test_every_check_a_chapter_calls_exists():
@@ -286,7 +333,8 @@ def test_cli_lint_and_table(tmp_path, capsys):
     assert main(["table", str(path)]) == 0
     assert capsys.readouterr().out.splitlines()[-2:] == [
         "| 99 | An exercise | `ex-tiny-share` | coding | `check_zipf_token_share` |",
-        "| 99 | An exercise | `ex-tiny-double` | derivation, experiment | none |"]
+        "| 99 | An exercise | `ex-tiny-double` | derivation, experiment | none |",
+    ]
     nb = tiny_chapter()
     nb.cells[2].source = nb.cells[2].source.replace("(Coding.) ", "")
     nbformat.write(nb, path)
@@ -349,7 +397,8 @@ def test_teaching_page_lists_the_exercises_of_each_chapter(path):
     exercise_rows = [row for row in have if "`ex-" in row]
     assert exercise_rows == want, (
         f"book/teaching.md is out of date for {path.name}: replace its exercise rows by the output of\n"
-        f"  python -m course.classroom table {path.relative_to(ROOT)}\n" + "\n".join(want))
+        f"  python -m course.classroom table {path.relative_to(ROOT)}\n" + "\n".join(want)
+    )
     timing = [row for row in have if "`ex-" not in row]
     assert timing and "not written yet" not in timing[0], f"book/teaching.md needs a time estimate for {path.name}"
 
@@ -365,15 +414,34 @@ def test_teaching_page_quotes_a_real_check_message():
 
 def test_teaching_page_describes_the_commands_it_documents():
     text = TEACHING.read_text()
-    for needle in ("python -m course.classroom student", "python -m course.classroom grade", "make student",
-                   "make grade SUBMISSIONS=", "nbgrader generate_assignment", "enforce_metadata=False"):
+    for needle in (
+        "python -m course.classroom student",
+        "python -m course.classroom grade",
+        "make student",
+        "make grade SUBMISSIONS=",
+        "nbgrader generate_assignment",
+        "enforce_metadata=False",
+    ):
         assert needle in text
 
 
 # ----------------------------------------------------------------------------- run them
 def nbval(path: Path, cwd: Path):
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--nbval",
-           "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "notebooks" / "sanitize.cfg"), str(path)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(ROOT / "notebooks" / "sanitize.cfg"),
+        str(path),
+    ]
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
@@ -417,5 +485,7 @@ def test_grade_chapter_00_solved_and_unsolved(tmp_path):
     out = tmp_path / "grades.csv"
     assert main(["grade", str(subs), "--out", str(out), "--source", str(source.parent)]) == 0
     labels = [e.label for e in chapter(source).exercises]
-    assert read_csv(out) == ([("solved", "solved.ipynb", label, "pass", "") for label in labels]
-                             + [("unsolved", "unsolved.ipynb", label, "fail", "not answered") for label in labels])
+    assert read_csv(out) == (
+        [("solved", "solved.ipynb", label, "pass", "") for label in labels]
+        + [("unsolved", "unsolved.ipynb", label, "fail", "not answered") for label in labels]
+    )

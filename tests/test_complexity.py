@@ -9,14 +9,21 @@ import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from course.complexity import (Cost, cbow_cost, cost, nnlm_cost, output_factor, rnnlm_cost,
-                               skipgram_cost, training_cost, training_days)
+from course.complexity import (
+    Cost,
+    cbow_cost,
+    cost,
+    nnlm_cost,
+    output_factor,
+    rnnlm_cost,
+    skipgram_cost,
+    training_cost,
+    training_days,
+)
 from course.complexity.counting import count_ops, count_step
 from course.complexity.measured import balanced_tree, measure_nnlm, measure_rnnlm, measure_word2vec
-from course.complexity.paper import (PAPER_SETTINGS, conclusions, path_lengths, settings_table,
-                                     table_rows)
-from course.complexity.timing import (ScalingResult, loglog_slope, time_call, time_output_layers,
-                                      zipf_counts)
+from course.complexity.paper import PAPER_SETTINGS, conclusions, path_lengths, settings_table, table_rows
+from course.complexity.timing import ScalingResult, loglog_slope, time_call, time_output_layers, zipf_counts
 from course.word2vec.huffman import HuffmanTree
 
 matplotlib.use("Agg")
@@ -40,7 +47,7 @@ def test_rnnlm_cbow_skipgram_formulas():
     assert cbow_cost(N=8, D=300, V=2**20, output="ns", negative=5).total == 8 * 300 + 300 * 6
     assert cbow_cost(N=8, D=300, V=1000, output="softmax").total == 8 * 300 + 300 * 1000
     sg = skipgram_cost(C=10, D=300, V=2**20)
-    assert sg.total == 10 * (300 + 300 * 20)                    # the factored form of eq. (5)
+    assert sg.total == 10 * (300 + 300 * 20)  # the factored form of eq. (5)
     assert sg.latex(expanded=False) == r"Q = C \times (D + D \times \log_2 V)"
     assert sg.latex() == r"Q = C \times D + C \times D \times \log_2 V"
     assert skipgram_cost(C=2, D=10, V=100, output="ns", negative=15).total == 2 * (10 + 10 * 16)
@@ -55,14 +62,23 @@ def test_output_factor_and_code_length():
     assert q.term("output").value == 75 and q.term("output").text == "D x L"
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: nnlm_cost(N=0, D=1, H=1, V=10), "The 'N' parameter of nnlm_cost must be an int in the range [1, inf). Got 0 instead."),
-    (lambda: cbow_cost(N=1, D=1, V=1), "The 'V' parameter of cbow_cost must be an int in the range [2, inf). Got 1 instead."),
-    (lambda: skipgram_cost(C=1, D=1, V=10, output="ns", negative=0), "The 'negative' parameter of skipgram_cost"),
-    (lambda: rnnlm_cost(H=1, V=10, output="hierarchical"), "The 'output' parameter of rnnlm_cost"),
-    (lambda: cost("GloVe", V=10), "The 'architecture' parameter of cost"),
-    (lambda: training_cost(0, 10, 1.0), "The 'E' parameter of training_cost"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: nnlm_cost(N=0, D=1, H=1, V=10),
+            "The 'N' parameter of nnlm_cost must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            lambda: cbow_cost(N=1, D=1, V=1),
+            "The 'V' parameter of cbow_cost must be an int in the range [2, inf). Got 1 instead.",
+        ),
+        (lambda: skipgram_cost(C=1, D=1, V=10, output="ns", negative=0), "The 'negative' parameter of skipgram_cost"),
+        (lambda: rnnlm_cost(H=1, V=10, output="hierarchical"), "The 'output' parameter of rnnlm_cost"),
+        (lambda: cost("GloVe", V=10), "The 'architecture' parameter of cost"),
+        (lambda: training_cost(0, 10, 1.0), "The 'E' parameter of training_cost"),
+    ],
+)
 def test_parameters_are_validated_with_the_house_message(call, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         call()
@@ -94,11 +110,11 @@ def test_settings_table_derives_the_papers_conclusions():
     rows = settings_table()
     dom = {(r.architecture, r.output, r.setting.label): r.cost.dominant().name for r in rows}
     for label in ("small", "large"):
-        assert dom["NNLM", "softmax", label] == "output"           # H x V
-        assert dom["NNLM", "hs", label] == "hidden"                # "N x D x H dominates"
-        assert dom["RNNLM", "hs", label] == "hidden"               # H x H
-        assert dom["CBOW", "hs", label] == "output"                # log2 1e6 ~ 19.9 > N = 8
-        assert dom["CBOW", "ns", label] == "projection"            # k + 1 = 6 < N = 8
+        assert dom["NNLM", "softmax", label] == "output"  # H x V
+        assert dom["NNLM", "hs", label] == "hidden"  # "N x D x H dominates"
+        assert dom["RNNLM", "hs", label] == "hidden"  # H x H
+        assert dom["CBOW", "hs", label] == "output"  # log2 1e6 ~ 19.9 > N = 8
+        assert dom["CBOW", "ns", label] == "projection"  # k + 1 = 6 < N = 8
         assert dom["Skip-gram", "ns", label] == "output"
     lines = conclusions(rows)
     assert "NNLM + hs: N x D x H dominates in both settings" in lines[1]
@@ -125,8 +141,8 @@ class _MLP(torch.nn.Module):
         self.out = torch.nn.Linear(7, 50)
 
     def forward(self, x, y):
-        h = torch.tanh(self.hidden(self.emb(x).flatten(1)))           # (B, 7)
-        z = torch.einsum("bh,bh->b", h, h)                             # a batched dot: bmm
+        h = torch.tanh(self.hidden(self.emb(x).flatten(1)))  # (B, 7)
+        z = torch.einsum("bh,bh->b", h, h)  # a batched dot: bmm
         return torch.nn.functional.cross_entropy(self.out(h), y) + z.mean()
 
 
@@ -149,13 +165,23 @@ def test_operators_flop_counter_mode_ignores_are_counted_by_hand():
     with FlopCounterMode(display=False) as fc:
         a @ v, v @ v, a * a, table[idx], table.index_select(0, idx)
     assert fc.get_total_flops() == 0
-    _, c = count_ops(lambda: (a @ v, v @ v, a * a, a * 2.0, table[idx], table.index_select(0, idx),
-                              torch.gather(table, 0, idx[:, None].expand(3, 4)), a @ b),
-                     tables={"table": table})
+    _, c = count_ops(
+        lambda: (
+            a @ v,
+            v @ v,
+            a * a,
+            a * 2.0,
+            table[idx],
+            table.index_select(0, idx),
+            torch.gather(table, 0, idx[:, None].expand(3, 4)),
+            a @ b,
+        ),
+        tables={"table": table},
+    )
     assert c.by_op("macs") == {"aten.mv": 12, "aten.dot": 4, "aten.mul": 12, "aten.mm": 60}
     assert c.by_op("lookup") == {"aten.index": 12, "aten.index_select": 12, "aten.gather": 12}
     assert c.by_table("lookup") == {"table": 36}
-    assert c.total("pointwise") == 12                                  # a * 2.0: a scaling, not a product
+    assert c.total("pointwise") == 12  # a * 2.0: a scaling, not a product
 
 
 def test_backward_scatter_and_the_factor_three():
@@ -164,8 +190,8 @@ def test_backward_scatter_and_the_factor_three():
     x = torch.randint(0, 100, (5,))
     step = count_step(lambda: lin(emb(x)).sum(), batch_size=5, tables={"emb": emb.weight})
     assert step.per_example("lookup") == 8
-    assert step.backward.total("scatter") == 5 * 8                      # embedding_dense_backward
-    assert step.backward_ratio == 3.0                                  # forward, dL/dx, dL/dW
+    assert step.backward.total("scatter") == 5 * 8  # embedding_dense_backward
+    assert step.backward_ratio == 3.0  # forward, dL/dx, dL/dW
     assert step.per_example("macs", "forward+backward") == 3 * 8 * 20
     with pytest.raises(ValueError, match="phase"):
         step.per_example("macs", "backward")
@@ -191,12 +217,12 @@ def test_nnlm_counted_equals_its_formula():
 def test_rnnlm_counted_equals_its_formula(fast):
     m = measure_rnnlm(V=2000, H=32, fast=fast)
     _assert_within(m)
-    assert m.left_out["input lookup U x_t"] == 32                      # the one-hot input: a lookup
-    if fast:                                                           # nn.RNN with W_ih = I
+    assert m.left_out["input lookup U x_t"] == 32  # the one-hot input: a lookup
+    if fast:  # nn.RNN with W_ih = I
         assert m.left_out["identity input product of nn.RNN"] == 32 * 32
     else:
         assert "identity input product of nn.RNN" not in m.left_out
-    assert 2.5 < m.backward_factor < 3.1                               # truncated BPTT: 1st step has no dh
+    assert 2.5 < m.backward_factor < 3.1  # truncated BPTT: 1st step has no dh
 
 
 @pytest.mark.parametrize("architecture", ["CBOW", "Skip-gram"])
@@ -204,11 +230,11 @@ def test_rnnlm_counted_equals_its_formula(fast):
 def test_word2vec_counted_equals_its_formula(architecture, output):
     m = measure_word2vec(architecture, output, V=1024, D=16, window=4, negative=5)
     _assert_within(m)
-    f = {"softmax": 1024, "hs": 10, "ns": 6}[output]                   # balanced tree: log2 V = 10
+    f = {"softmax": 1024, "hs": 10, "ns": 6}[output]  # balanced tree: log2 V = 10
     assert m.forward["output"] == 16 * f
     assert m.forward["projection"] == (8 * 16 if architecture == "CBOW" else 16)
     if architecture == "Skip-gram" and output != "hs":
-        assert m.backward_factor == pytest.approx(3.0, abs=0.1)         # scores, dL/dh, row grads
+        assert m.backward_factor == pytest.approx(3.0, abs=0.1)  # scores, dL/dh, row grads
     elif architecture == "Skip-gram":  # + HS_MAX_STEPS's weights: 2 multiplications per (pair, node) = 2 / D
         assert m.backward_factor == pytest.approx(3.0 + 2 / 16, abs=1e-9)
 
@@ -216,12 +242,13 @@ def test_word2vec_counted_equals_its_formula(architecture, output):
 def test_batched_hierarchical_softmax_pays_for_the_longest_path():
     tree = HuffmanTree(zipf_counts(2000))
     m = measure_word2vec("Skip-gram", "hs", V=2000, D=16, tree=tree, batch=64)
-    assert m.forward["output"] == 16 * tree.max_code_length           # padded to L_max
-    mean = m.formula.term("output").value / 16                          # the batch's mean code length
+    assert m.forward["output"] == 16 * tree.max_code_length  # padded to L_max
+    mean = m.formula.term("output").value / 16  # the batch's mean code length
     assert mean < tree.max_code_length
     assert m.left_out["padding of the paths (wasted)"] == pytest.approx(16 * (tree.max_code_length - mean))
     assert m.forward["output"] - m.left_out["padding of the paths (wasted)"] == pytest.approx(
-        m.formula.term("output").value)
+        m.formula.term("output").value
+    )
 
 
 def test_balanced_tree_and_measure_validation():
@@ -247,7 +274,7 @@ def test_time_call_and_verdicts():
     wall, cpu = time_call(lambda: torch.ones(100).sum(), repeats=2, min_seconds=0.001)
     assert wall > 0 and cpu >= 0
     V = np.array([1e3, 1e4, 1e5])
-    good = ScalingResult("softmax", V, 1e-9 * V, 1e-9 * V ** 1.1, predicted_slope=1.0)
+    good = ScalingResult("softmax", V, 1e-9 * V, 1e-9 * V**1.1, predicted_slope=1.0)
     bad = ScalingResult("ns", V, 1e-9 * V, 1e-9 * V, predicted_slope=0.0)
     assert good.agrees and good.slope == pytest.approx(1.1)
     assert not bad.agrees and "DISAGREES" in bad.verdict()

@@ -6,6 +6,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from course.base.paths import data_dir
 from course.data import corpus
 from course.data.corpus import (
     CorpusNotBuilt,
@@ -19,7 +20,6 @@ from course.data.corpus import (
 )
 from course.data.sources import default_names
 from course.data.text import tokenize
-from course.base.paths import data_dir
 
 
 def _doc(source, i):

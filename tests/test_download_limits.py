@@ -41,7 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Length", str(len(PAYLOAD)))
             self.end_headers()
-            self._drip((PAYLOAD[i:i + 1] for i in range(len(PAYLOAD))), 0.02)
+            self._drip((PAYLOAD[i : i + 1] for i in range(len(PAYLOAD))), 0.02)
         elif mode == "drip-headers":  # a header line that never ends
             self._drip([b"HTTP/1.0 200 OK\r\n", b"X-Slow: "] + [b"z"] * 10_000, 0.02)
         elif mode == "declares-too-much":
@@ -111,7 +111,9 @@ def test_a_declared_size_above_the_cap_is_refused_before_reading(server, tmp_pat
 def test_a_body_that_grows_past_the_cap_is_cut_off(server, tmp_path):
     handler, url = server
     start = time.perf_counter()
-    with pytest.raises(DownloadError, match=r"refused: the server sent at least [\d,]+ bytes, more than max_bytes=50,000"):
+    with pytest.raises(
+        DownloadError, match=r"refused: the server sent at least [\d,]+ bytes, more than max_bytes=50,000"
+    ):
         download(url + "/sends-too-much", tmp_path / "f.bin", SHA256, max_bytes=50_000, deadline=10)
     assert time.perf_counter() - start < 2.0
     assert list(tmp_path.iterdir()) == []
@@ -133,14 +135,21 @@ def test_within_both_bounds_the_file_arrives(server, tmp_path):
     assert dest.read_bytes() == PAYLOAD
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"deadline": 0}, ValueError, r"The 'deadline' parameter of download must be a float in the range \(0, inf\)"),
-    ({"deadline": float("inf")}, ValueError, r"The 'deadline' parameter of download must be a float in the range \(0, inf\)\. Got inf instead"),
-    ({"deadline": "1"}, TypeError, "'deadline' parameter of download"),
-    ({"timeout": -1}, ValueError, "'timeout' parameter of download"),
-    ({"max_bytes": 0}, ValueError, r"The 'max_bytes' parameter of download must be an int in the range \[1, inf\)"),
-    ({"max_bytes": 1.5}, TypeError, "'max_bytes' parameter of download"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"deadline": 0}, ValueError, r"The 'deadline' parameter of download must be a float in the range \(0, inf\)"),
+        (
+            {"deadline": float("inf")},
+            ValueError,
+            r"The 'deadline' parameter of download must be a float in the range \(0, inf\)\. Got inf instead",
+        ),
+        ({"deadline": "1"}, TypeError, "'deadline' parameter of download"),
+        ({"timeout": -1}, ValueError, "'timeout' parameter of download"),
+        ({"max_bytes": 0}, ValueError, r"The 'max_bytes' parameter of download must be an int in the range \[1, inf\)"),
+        ({"max_bytes": 1.5}, TypeError, "'max_bytes' parameter of download"),
+    ],
+)
 def test_bounds_are_validated(tmp_path, kwargs, error, message):
     with pytest.raises(error, match=message):
         download("http://127.0.0.1:9/none", tmp_path / "x", SHA256, **kwargs)

@@ -9,14 +9,21 @@ import torch.nn.functional as F
 from course.elmo import IGNORE, BiLM, BiLMConfig, CharEncoder, direction_targets, flip_padded
 from course.elmo.sampled_softmax import log_uniform_log_prob, log_uniform_sample, sampled_softmax_loss
 
-
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def tiny(n_words=7, **kw):
     torch.manual_seed(0)
-    cfg = dict(n_words=n_words, max_word_length=8, char_dim=4, filters=((1, 4), (2, 4)), n_highway=1,
-               projection_dim=6, hidden_size=6, dropout=0.0)
+    cfg = dict(
+        n_words=n_words,
+        max_word_length=8,
+        char_dim=4,
+        filters=((1, 4), (2, 4)),
+        n_highway=1,
+        projection_dim=6,
+        hidden_size=6,
+        dropout=0.0,
+    )
     cfg.update(kw)
     return BiLM(BiLMConfig(**cfg)).eval()
 
@@ -109,7 +116,11 @@ def test_padding_does_not_change_a_sentence():
     model = tiny()
     enc = CharEncoder(8)
     alone = model.nll(*_batch(enc, [["a", "bank"]], [[0, 2, 5, 0]]))
-    padded = model.nll(*_batch(enc, [["a", "bank"], ["the", "river", "bank", "was"]], [[0, 2, 5, 0, IGNORE, IGNORE], [0, 3, 4, 5, 6, 0]]))
+    padded = model.nll(
+        *_batch(
+            enc, [["a", "bank"], ["the", "river", "bank", "was"]], [[0, 2, 5, 0, IGNORE, IGNORE], [0, 3, 4, 5, 6, 0]]
+        )
+    )
     first = model.nll(*_batch(enc, [["the", "river", "bank", "was"]], [[0, 3, 4, 5, 6, 0]]))
     assert math.isclose(float(padded[0]), float(alone[0]) + float(first[0]), rel_tol=1e-5)
     assert math.isclose(float(padded[1]), float(alone[1]) + float(first[1]), rel_tol=1e-5)
@@ -138,6 +149,7 @@ def test_config_validates():
 
 
 # --- sampled softmax -----------------------------------------------------------------------------
+
 
 def test_log_uniform_sampler_matches_its_distribution():
     g = torch.Generator().manual_seed(0)
@@ -174,7 +186,11 @@ def test_layer0_is_the_normalised_token_encoding():
     chars, lengths = CharEncoder(8).encode_batch([["a", "river", "bank"]])
     model = tiny()
     x = model.layers(chars, lengths)[0]
-    torch.testing.assert_close(x, torch.nn.functional.layer_norm(model.token_encoder(chars), (6,),
-                                                                 model.token_norm.weight, model.token_norm.bias))
+    torch.testing.assert_close(
+        x,
+        torch.nn.functional.layer_norm(
+            model.token_encoder(chars), (6,), model.token_norm.weight, model.token_norm.bias
+        ),
+    )
     plain = tiny(token_norm=False)
     torch.testing.assert_close(plain.layers(chars, lengths)[0], plain.token_encoder(chars))

@@ -13,14 +13,23 @@ from course.elmo.checkpoint import ChecksumMismatch, file_sha256, load_checkpoin
 from course.elmo.embed import embed_sentences
 from course.elmo.train import TrainConfig, evaluate_bilm, train_bilm
 
-
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def tiny(n_words=7, seed=0):
     torch.manual_seed(seed)
-    return BiLM(BiLMConfig(n_words=n_words, max_word_length=8, char_dim=4, filters=((1, 4), (2, 4)),
-                           n_highway=1, projection_dim=6, hidden_size=6, dropout=0.0))
+    return BiLM(
+        BiLMConfig(
+            n_words=n_words,
+            max_word_length=8,
+            char_dim=4,
+            filters=((1, 4), (2, 4)),
+            n_highway=1,
+            projection_dim=6,
+            hidden_size=6,
+            dropout=0.0,
+        )
+    )
 
 
 def test_layer0_is_context_independent_and_layers_1_2_are_not():
@@ -65,6 +74,7 @@ def test_embedding_restores_training_mode():
 
 # --- checkpoints -----------------------------------------------------------------------------------
 
+
 def test_checkpoint_round_trip_with_weights_only(tmp_path):
     vocab = Vocab(specials=("</s>",)).fit([["a", "b", "a"]])
     model = tiny(n_words=len(vocab))
@@ -105,13 +115,20 @@ def test_checkpoint_sha256_mismatch_says_what_to_do(tmp_path):
 
 # --- training ----------------------------------------------------------------------------------
 
+
 def test_training_lowers_both_perplexities_below_uniform():
     sentences = [["the", "cat", "sat"], ["the", "dog", "sat"], ["a", "dog", "ran"]] * 6
     vocab = Vocab(specials=("</s>",)).fit(sentences)
     model = tiny(n_words=len(vocab))
     data = BiLMCorpus(sentences, vocab, CharEncoder(8))
     before = evaluate_bilm(model, data)
-    history = train_bilm(model, data, data, TrainConfig(epochs=60, batch_tokens=100, lr=3e-2, min_lr=3e-3, eval_interval=20), progress=False)
+    history = train_bilm(
+        model,
+        data,
+        data,
+        TrainConfig(epochs=60, batch_tokens=100, lr=3e-2, min_lr=3e-3, eval_interval=20),
+        progress=False,
+    )
     after = evaluate_bilm(model, data)
     assert after[0].tokens == after[1].tokens == data.n_tokens == 18 * 4
     assert after[0].perplexity < before[0].perplexity / 2 and after[1].perplexity < before[1].perplexity / 2

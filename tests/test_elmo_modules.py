@@ -6,11 +6,11 @@ import torch
 from course.elmo import CharCNNEncoder, CharEncoder, Highway, ScalarMix
 from course.elmo.chars import BOS, BOW, EOS, EOW, N_CHARS, PAD
 
-
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 # --- characters --------------------------------------------------------------------------------
+
 
 def test_unseen_words_and_any_script_get_characters():
     enc = CharEncoder(max_word_length=12)
@@ -48,6 +48,7 @@ def test_char_encoder_validates():
 
 # --- highway -----------------------------------------------------------------------------------
 
+
 def test_highway_matches_its_equation():
     torch.manual_seed(0)
     layer = Highway(5, n_layers=1)
@@ -78,6 +79,7 @@ def test_highway_gradients_match_finite_differences():
 
 
 # --- character CNN -----------------------------------------------------------------------------
+
 
 def _encoder():
     torch.manual_seed(0)
@@ -116,6 +118,7 @@ def test_char_cnn_validates():
 
 
 # --- ScalarMix ---------------------------------------------------------------------------------
+
 
 def test_scalar_mix_weights_sum_to_one():
     mix = ScalarMix(3)

@@ -6,9 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from course.elmo.probing import (learn_sense_mix, most_frequent_sense_accuracy, nearest_sense_accuracy,
-                                 sense_groups, train_linear_probe)
-
+from course.elmo.probing import (
+    learn_sense_mix,
+    most_frequent_sense_accuracy,
+    nearest_sense_accuracy,
+    sense_groups,
+    train_linear_probe,
+)
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -40,7 +44,9 @@ def test_nearest_sense_matches_brute_force():
     lemmas = ["bank"] * 9 + ["play"] * 6 + ["solo"] * 3
     senses = list("aaabbbccx") + list("ppqqqr") + ["s"] * 3
     vectors = rng.normal(size=(len(lemmas), 5))
-    assert nearest_sense_accuracy(vectors, lemmas, senses) == pytest.approx(brute_force_nearest_sense(vectors, lemmas, senses))
+    assert nearest_sense_accuracy(vectors, lemmas, senses) == pytest.approx(
+        brute_force_nearest_sense(vectors, lemmas, senses)
+    )
     assert nearest_sense_accuracy(vectors, lemmas, senses)[1] == 8 + 5  # "x", "r" and "solo" cannot count
 
 
@@ -93,7 +99,8 @@ def test_scatter_logsumexp_matches_a_loop():
     values = torch.tensor([0.5, 2.0, -1.0, 3.0, float("-inf")])
     index = torch.tensor([0, 0, 2, 2, 3])
     out = _scatter_logsumexp(values, index, 4)
-    expected = [torch.logsumexp(values[index == k], 0) if (index == k).any() else torch.tensor(float("-inf"))
-                for k in range(4)]
+    expected = [
+        torch.logsumexp(values[index == k], 0) if (index == k).any() else torch.tensor(float("-inf")) for k in range(4)
+    ]
     for got, want in itertools.zip_longest(out, expected):
         assert (torch.isinf(got) and torch.isinf(want)) or torch.isclose(got, want)

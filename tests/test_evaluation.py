@@ -21,8 +21,14 @@ from course.evaluation import (
 )
 from course.vectors import KeyedVectors, unit_rows
 
-SECTIONS = ["capital-common-countries", "family", "currency", "gram1-adjective-to-adverb",
-            "gram2-opposite", "gram7-past-tense"]
+SECTIONS = [
+    "capital-common-countries",
+    "family",
+    "currency",
+    "gram1-adjective-to-adverb",
+    "gram2-opposite",
+    "gram7-past-tense",
+]
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +100,7 @@ def test_analogy_accuracy_equals_brute_force(analogy_world, restrict_vocab):
     assert result.coverage == pytest.approx(covered / len(questions))
     sem = [v for n, v in brute.items() if not n.startswith("gram")]
     assert result.semantic == pytest.approx(sum(v[0] for v in sem) / sum(v[1] for v in sem))
-    assert 0.2 < result.accuracy < 0.95          # the planted structure is found, not trivially
+    assert 0.2 < result.accuracy < 0.95  # the planted structure is found, not trivially
     if restrict_vocab:
         assert result.coverage < 0.5
         covered_preds = [p for p in result.predictions if p is not None]
@@ -120,7 +126,7 @@ def test_analogies_match_gensim(analogy_world, tmp_path):
     assert ours.accuracy == pytest.approx(score)
     assert ours_on_gensim.n_correct == ours.n_correct
     theirs = {}
-    for sec in sections[:-1]:            # gensim opens a new section each time the name changes
+    for sec in sections[:-1]:  # gensim opens a new section each time the name changes
         theirs[sec["section"]] = theirs.get(sec["section"], 0) + len(sec["correct"])
     for name, correct, _, _ in ours.sections:
         assert theirs[name] == correct
@@ -138,7 +144,7 @@ def test_predict_analogies_batches_do_not_matter():
 def test_rankdata_and_spearman_equal_scipy():
     rng = np.random.default_rng(1)
     for n in (5, 40, 353):
-        x = rng.integers(0, 7, n).astype(float)          # many ties
+        x = rng.integers(0, 7, n).astype(float)  # many ties
         y = rng.normal(size=n) + 0.3 * x
         np.testing.assert_allclose(rankdata(x), scipy.stats.rankdata(x))
         assert spearman(x, y) == pytest.approx(scipy.stats.spearmanr(x, y).statistic, abs=1e-12)
@@ -196,9 +202,17 @@ def test_pca_matches_covariance_eigenvectors():
 
 def test_comparison_table(analogy_world):
     kv, questions = analogy_world
-    r = {"analogy": evaluate_analogies(kv, questions), "wordsim353": evaluate_similarity(kv, [
-        (kv.index_to_key[0], kv.index_to_key[1], 1.0), (kv.index_to_key[0], kv.index_to_key[2], 2.0),
-        (kv.index_to_key[1], kv.index_to_key[2], 3.0)])}
+    r = {
+        "analogy": evaluate_analogies(kv, questions),
+        "wordsim353": evaluate_similarity(
+            kv,
+            [
+                (kv.index_to_key[0], kv.index_to_key[1], 1.0),
+                (kv.index_to_key[0], kv.index_to_key[2], 2.0),
+                (kv.index_to_key[1], kv.index_to_key[2], 3.0),
+            ],
+        ),
+    }
     text = comparison_table({"planted": r})
     assert text.splitlines()[0].split() == ["model", "semantic", "syntactic", "total", "coverage", "wordsim353"]
     assert text.splitlines()[2].startswith("planted")
@@ -256,8 +270,7 @@ def test_accuracy_by_frequency_partitions_the_covered_questions(analogy_world):
     assert sum(r[2] for r in rows) == result.n_covered
     assert sum(r[1] for r in rows) == result.n_correct
     # Brute force for one band: answers with rank in [30, 60).
-    band = [(q, p) for q, p in zip(questions, result.predictions)
-            if p is not None and 30 <= kv.key_to_index[q[4]] < 60]
+    band = [(q, p) for q, p in zip(questions, result.predictions) if p is not None and 30 <= kv.key_to_index[q[4]] < 60]
     assert rows[1][1:3] == (sum(p == q[4] for q, p in band), len(band))
     with pytest.raises(ValueError, match="increasing"):
         accuracy_by_frequency(kv, result, questions, edges=(5, 5))
@@ -309,8 +322,9 @@ def test_accuracy_on_a_vectors_file_equals_brute_force(analogy_world, tmp_path, 
     assert result.method == method
     assert [(n, c, cov, t) for n, c, cov, t in result.sections] == [(n, *v) for n, v in brute.items()]
     assert result.accuracy == pytest.approx(sum(v[0] for v in brute.values()) / sum(v[1] for v in brute.values()))
-    assert result.by_section() == {n: v[0] / v[1] if v[1] else pytest.approx(float("nan"), nan_ok=True)
-                                   for n, v in brute.items()}
+    assert result.by_section() == {
+        n: v[0] / v[1] if v[1] else pytest.approx(float("nan"), nan_ok=True) for n, v in brute.items()
+    }
 
 
 def test_cosmul_and_cosadd_differ_on_planted_questions(analogy_world):
@@ -318,7 +332,7 @@ def test_cosmul_and_cosadd_differ_on_planted_questions(analogy_world):
     add = evaluate_analogies(kv, questions, method="3cosadd")
     mul = evaluate_analogies(kv, questions, method="3cosmul")
     assert add.n_covered == mul.n_covered
-    assert add.predictions != mul.predictions          # the objectives disagree somewhere
+    assert add.predictions != mul.predictions  # the objectives disagree somewhere
     # The planted relations are additive (y = x + offset + noise), which 3CosAdd models exactly;
     # 3CosMul still finds them far above chance (1 / 86 candidates).
     assert add.accuracy > mul.accuracy > 0.3
@@ -366,9 +380,17 @@ def test_method_errors_and_percent_table(analogy_world):
         evaluate_analogies(kv, questions, method="3cosmul", epsilon=0.0)
     with pytest.raises(KeyError, match="'zzz'"):
         solve_analogy(kv, "zzz", kv.index_to_key[0], kv.index_to_key[1])
-    r = {"analogy": evaluate_analogies(kv, questions), "wordsim353": evaluate_similarity(kv, [
-        (kv.index_to_key[0], kv.index_to_key[1], 1.0), (kv.index_to_key[0], kv.index_to_key[2], 2.0),
-        (kv.index_to_key[1], kv.index_to_key[2], 3.0)])}
+    r = {
+        "analogy": evaluate_analogies(kv, questions),
+        "wordsim353": evaluate_similarity(
+            kv,
+            [
+                (kv.index_to_key[0], kv.index_to_key[1], 1.0),
+                (kv.index_to_key[0], kv.index_to_key[2], 2.0),
+                (kv.index_to_key[1], kv.index_to_key[2], 3.0),
+            ],
+        ),
+    }
     lines = comparison_table({"planted": r}, percent=True).splitlines()
     assert lines[0].split() == ["model", "semantic", "%", "syntactic", "%", "total", "%", "coverage", "%", "wordsim353"]
     assert lines[2].split()[3] == f"{100 * r['analogy'].accuracy:.1f}"

@@ -48,8 +48,9 @@ def test_most_similar_is_nearest_neighbours(tied):
     q = tied.vectors[5].astype(np.float64)
     assert tied.most_similar(q, topn=4) == nearest_neighbours(tied, q, topn=4)
     assert tied.most_similar("w10", topn=3, exclude=["w11"]) == nearest_neighbours(tied, "w10", topn=3, exclude=["w11"])
-    assert tied.most_similar(["w1", "w2"], ["w3"], topn=6, restrict_vocab=40) == \
-        most_similar(tied, ["w1", "w2"], ["w3"], topn=6, restrict_vocab=40)
+    assert tied.most_similar(["w1", "w2"], ["w3"], topn=6, restrict_vocab=40) == most_similar(
+        tied, ["w1", "w2"], ["w3"], topn=6, restrict_vocab=40
+    )
 
 
 def test_most_similar_several_words_is_the_sum_of_unit_vectors(tied):
@@ -58,8 +59,9 @@ def test_most_similar_several_words_is_the_sum_of_unit_vectors(tied):
     assert got == brute(tied.vectors, normed[1] + normed[2] - normed[3], {1, 2, 3}, 8)
     g = GensimKV(vector_size=6)
     g.add_vectors(tied.index_to_key, tied.vectors.astype(np.float32))
-    assert [w for w, _ in g.most_similar(positive=["w1", "w2"], negative=["w3"], topn=8)] == \
-        [tied.index_to_key[i] for i in got]
+    assert [w for w, _ in g.most_similar(positive=["w1", "w2"], negative=["w3"], topn=8)] == [
+        tied.index_to_key[i] for i in got
+    ]
 
 
 def test_analogy_is_solve_analogy(tied):

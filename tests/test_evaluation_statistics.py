@@ -24,8 +24,10 @@ def test_wilson_other_confidence_and_contains_the_estimate():
     assert (lo90, hi90) == pytest.approx((expected.low, expected.high), abs=1e-12)
 
 
-@pytest.mark.parametrize("k, n, message", [(5, 4, "must be at most n = 4"), (-1, 4, "'k' parameter"),
-                                           (0, 0, "'n' parameter"), (1.5, 4, "'k' parameter")])
+@pytest.mark.parametrize(
+    "k, n, message",
+    [(5, 4, "must be at most n = 4"), (-1, 4, "'k' parameter"), (0, 0, "'n' parameter"), (1.5, 4, "'k' parameter")],
+)
 def test_wilson_refuses_bad_counts(k, n, message):
     with pytest.raises((ValueError, TypeError), match=message):
         wilson_interval(k, n)
@@ -40,8 +42,10 @@ def _exact_mcnemar_oracle(b, c):
     return 1.0 if b + c == 0 else min(1.0, stats.binomtest(b, b + c, 0.5).pvalue)
 
 
-@pytest.mark.parametrize("b, c, both, neither", [(0, 0, 5, 5), (5, 0, 10, 3), (0, 5, 1, 1), (7, 3, 0, 0),
-                                                 (40, 60, 500, 400), (12, 12, 3, 3), (1, 30, 0, 0)])
+@pytest.mark.parametrize(
+    "b, c, both, neither",
+    [(0, 0, 5, 5), (5, 0, 10, 3), (0, 5, 1, 1), (7, 3, 0, 0), (40, 60, 500, 400), (12, 12, 3, 3), (1, 30, 0, 0)],
+)
 def test_mcnemar_matches_the_exact_binomial_test(b, c, both, neither):
     a = [1] * b + [0] * c + [1] * both + [0] * neither
     bb = [0] * b + [1] * c + [1] * both + [0] * neither
@@ -62,8 +66,15 @@ def test_mcnemar_is_symmetric_and_a_clear_difference_is_significant():
     assert r.significant() and not mcnemar_exact(a, a).significant()
 
 
-@pytest.mark.parametrize("a, b, message", [([1, 0], [1], "one outcome per question"), ([1, 2], [1, 0], "only True/False"),
-                                           ([[1, 0]], [[1, 0]], "1-d sequence"), ([], [], "at least one question")])
+@pytest.mark.parametrize(
+    "a, b, message",
+    [
+        ([1, 0], [1], "one outcome per question"),
+        ([1, 2], [1, 0], "only True/False"),
+        ([[1, 0]], [[1, 0]], "1-d sequence"),
+        ([], [], "at least one question"),
+    ],
+)
 def test_mcnemar_refuses_bad_outcomes(a, b, message):
     with pytest.raises(ValueError, match=message):
         mcnemar_exact(a, b)

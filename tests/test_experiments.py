@@ -61,8 +61,16 @@ def test_architectures_and_labels_agree():
 
 
 def test_gensim_params_translates_and_refuses():
-    out = gensim_params({**experiments.SETTINGS, **ARCHITECTURES["cbow-hs"], "cbow_mean": True,
-                         "batch_size": 256, "subsample_rule": "word2vec.c", "softmax": False})
+    out = gensim_params(
+        {
+            **experiments.SETTINGS,
+            **ARCHITECTURES["cbow-hs"],
+            "cbow_mean": True,
+            "batch_size": 256,
+            "subsample_rule": "word2vec.c",
+            "softmax": False,
+        }
+    )
     assert out["sg"] == 0 and out["hs"] == 1 and out["negative"] == 0 and out["cbow_mean"] == 1
     assert out["workers"] == 1 and "batch_size" not in out and out["vector_size"] == experiments.SETTINGS["vector_size"]
     with pytest.raises(ValueError, match="no full softmax"):
@@ -95,7 +103,7 @@ def test_sample_tokens_is_nested_and_keeps_sentences(tiny_corpus):
         assert o[-1] == len(i)
     assert 500 <= small[2][-1] < 500 + 15 and 2000 <= large[2][-1] < 2000 + 15
     n = len(small[1])
-    np.testing.assert_array_equal(large[1][:n], small[1])            # nested: same text, then more
+    np.testing.assert_array_equal(large[1][:n], small[1])  # nested: same text, then more
     np.testing.assert_array_equal(sample_tokens(500, seed=4)[1], small[1])
     assert not np.array_equal(sample_tokens(500, seed=5)[1][:100], small[1][:100])
     everything = sample_tokens(10**9, seed=4)
@@ -120,7 +128,7 @@ def test_train_gensim_matches_our_vocabulary_and_is_reproducible(tiny_corpus):
     assert not info1["from_cache"] and info2["from_cache"]
     np.testing.assert_array_equal(g1.vectors, g2.vectors)
     ours, _ = experiments.train("skipgram-ns", **SMALL)
-    assert ours.index_to_key == list(g1.index_to_key)       # same vocabulary, same order (gensim's ties)
+    assert ours.index_to_key == list(g1.index_to_key)  # same vocabulary, same order (gensim's ties)
     # A fresh gensim run (no cache) gives the same vectors: one worker and a seed make it reproducible.
     from gensim.models import Word2Vec as GensimWord2Vec
 
@@ -155,6 +163,7 @@ def test_lm_vectors_drop_specials_and_keep_order(monkeypatch):
             return torch.arange(10, dtype=torch.float32).reshape(5, 2)
 
     monkeypatch.setattr(recipes, "lm_corpus", lambda: FakeCorpus())
+
     class FakeHistory:
         train_tokens, seconds, from_cache = 1000, 2.0, True
 
@@ -177,7 +186,7 @@ def test_export_round_trip_through_gensim(tiny_corpus, tmp_path, binary, capsys)
     theirs = GensimKV.load_word2vec_format(str(path), binary=binary)
     ours, _ = experiments.train("cbow-ns", epochs=1)
     assert list(theirs.index_to_key) == ours.index_to_key
-    np.testing.assert_array_equal(theirs.vectors, ours.vectors)      # float32 survives text (9 digits)
+    np.testing.assert_array_equal(theirs.vectors, ours.vectors)  # float32 survives text (9 digits)
     w = ours.index_to_key[5]
     assert [x for x, _ in theirs.most_similar(w, topn=3)] == [x for x, _ in ours.most_similar(w, topn=3)]
 

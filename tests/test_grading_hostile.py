@@ -13,12 +13,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_classroom import tiny_chapter
 
 from course.classroom import Chapter, student_notebook
 from course.classroom.__main__ import main
-from course.classroom.grade import Limits, check_out, grade, protected_folders, write_csv, Row
+from course.classroom.grade import Limits, Row, check_out, grade, protected_folders, write_csv
 from course.classroom.sandbox import Sandbox, isolation_problem
-from test_classroom import tiny_chapter
 
 PASS_LINE = "PASS: the top-k token share under Zipf's law (s = 1) is H_k / H_V"
 ANSWER = "    return sum(1 / r for r in range(1, k + 1)) / sum(1 / r for r in range(1, V + 1))"
@@ -71,13 +71,15 @@ def hostile_batch(root: Path, checkout: Path) -> dict[str, object]:
 
     def writes(share, double, nb):
         answered(share, double, nb)
-        nb.cells[1].source += (f"\nimport subprocess  # first try to undo the read-only mounts (the lock forbids it)"
-                               f"\nsubprocess.run(['umount', '-l', {str(checkout)!r}])"
-                               f"\nsubprocess.run(['mount', '-o', 'remount,bind,rw', {str(checkout)!r}])"
-                               f"\nopen('scratch.txt', 'w').write('mine')  # its own folder: allowed"
-                               f"\nimport os  # the data folder seems writable (a throwaway layer), so caches work"
-                               f"\nopen(os.path.join(os.environ['COURSE_DATA_DIR'], 'cache.txt'), 'w').write('x')"
-                               f"\nopen({str(subs / 'bob.ipynb')!r}, 'w').write('{{}}')")
+        nb.cells[1].source += (
+            f"\nimport subprocess  # first try to undo the read-only mounts (the lock forbids it)"
+            f"\nsubprocess.run(['umount', '-l', {str(checkout)!r}])"
+            f"\nsubprocess.run(['mount', '-o', 'remount,bind,rw', {str(checkout)!r}])"
+            f"\nopen('scratch.txt', 'w').write('mine')  # its own folder: allowed"
+            f"\nimport os  # the data folder seems writable (a throwaway layer), so caches work"
+            f"\nopen(os.path.join(os.environ['COURSE_DATA_DIR'], 'cache.txt'), 'w').write('x')"
+            f"\nopen({str(subs / 'bob.ipynb')!r}, 'w').write('{{}}')"
+        )
         double.source = f"open({str(checkout / 'hacked.txt')!r}, 'w').write('x')\n" + double.source
 
     def kills(share, double, nb):
@@ -92,10 +94,19 @@ def hostile_batch(root: Path, checkout: Path) -> dict[str, object]:
         nb.cells = [c for c in nb.cells if "ex-tiny-share" not in c.source and c is not share]
         answered(share, double, nb)
 
-    return {"alice": student(answered), "bob": student(print_pass), "carol": student(fake_check),
-            "dave": student(swallow), "erin": student(exits), "frank": student(writes), "grace": student(kills),
-            "heidi": student(hog), "ivan": student(missing),
-            "judy": '{"cells": [', "mallory": '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}}'}
+    return {
+        "alice": student(answered),
+        "bob": student(print_pass),
+        "carol": student(fake_check),
+        "dave": student(swallow),
+        "erin": student(exits),
+        "frank": student(writes),
+        "grace": student(kills),
+        "heidi": student(hog),
+        "ivan": student(missing),
+        "judy": '{"cells": [',
+        "mallory": '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
+    }
 
 
 EXPECTED = [
@@ -105,7 +116,12 @@ EXPECTED = [
     ("bob", "ex-tiny-double", "fail", "not answered"),
     ("carol", "ex-tiny-share", "fail", "not answered"),
     ("carol", "ex-tiny-double", "fail", "not answered"),
-    ("dave", "ex-tiny-share", "fail", "timed out (a cell ran longer than 6 s; it ignored the interrupt, so its kernel was stopped)"),
+    (
+        "dave",
+        "ex-tiny-share",
+        "fail",
+        "timed out (a cell ran longer than 6 s; it ignored the interrupt, so its kernel was stopped)",
+    ),
     ("dave", "ex-tiny-double", "fail", "not run: the kernel was stopped in cell 3: a cell ran longer than 6 s"),
     ("dave", "(notebook)", "fail", "execution stopped: the kernel was stopped in cell 3: a cell ran longer than 6 s"),
     ("erin", "ex-tiny-share", "pass", ""),
@@ -163,8 +179,24 @@ def batch(tmp_path_factory):
     running.GRACE = 1.0  # the kernel that swallows interrupts is killed 1 s after its interrupt
     start = time.monotonic()
     try:
-        status = main(["grade", str(subs), "--out", str(out), "--source", str(source), "--timeout", "6",
-                       "--notebook-timeout", "60", "--memory", "2048", "--read-only", str(checkout)])
+        status = main(
+            [
+                "grade",
+                str(subs),
+                "--out",
+                str(out),
+                "--source",
+                str(source),
+                "--timeout",
+                "6",
+                "--notebook-timeout",
+                "60",
+                "--memory",
+                "2048",
+                "--read-only",
+                str(checkout),
+            ]
+        )
     finally:
         grading.write_csv, running.GRACE = real, grace
         if saved is None:
@@ -174,8 +206,17 @@ def batch(tmp_path_factory):
     seconds = time.monotonic() - start
     with open(out, newline="") as f:
         rows = [tuple(r.values()) for r in csv.DictReader(f)]
-    return {"status": status, "rows": rows, "snapshots": snapshots, "seconds": seconds, "subs": subs,
-            "checkout": checkout, "before": before, "root": root, "out": out}
+    return {
+        "status": status,
+        "rows": rows,
+        "snapshots": snapshots,
+        "seconds": seconds,
+        "subs": subs,
+        "checkout": checkout,
+        "before": before,
+        "root": root,
+        "out": out,
+    }
 
 
 @needs_sandbox
@@ -200,7 +241,9 @@ def test_nothing_is_written_outside_the_sandbox(batch):
     assert list(batch["checkout"].iterdir()) == []
     assert list((root / "data").iterdir()) == []  # frank's cache.txt went to the throwaway layer
     assert sorted(p.name for p in root.rglob("*") if p.is_file() and p.parent.name in ("grades", "source")) == [
-        "99_tiny.ipynb", "grades.csv"]  # no temporary CSV left behind
+        "99_tiny.ipynb",
+        "grades.csv",
+    ]  # no temporary CSV left behind
     assert not list(root.rglob("scratch.txt"))  # the notebook's own folder was a throwaway copy
 
 
@@ -232,8 +275,10 @@ def test_one_bad_notebook_never_stops_the_batch(tmp_path, monkeypatch):
     source = tmp_path / "99_tiny.ipynb"
     nbformat.write(tiny_chapter(), source)
     rows = grade(subs, [source], out=tmp_path / "g.csv", isolate=False, warn=lambda m: None)
-    assert rows == [Row("a", "a.ipynb", "(notebook)", "fail", "the grader failed: RuntimeError: boom"),
-                    Row("b", "b.ipynb", "(notebook)", "fail", "not a notebook: the JSON has no 'nbformat' field")]
+    assert rows == [
+        Row("a", "a.ipynb", "(notebook)", "fail", "the grader failed: RuntimeError: boom"),
+        Row("b", "b.ipynb", "(notebook)", "fail", "not a notebook: the JSON has no 'nbformat' field"),
+    ]
 
 
 def test_without_a_sandbox_the_limits_hold_and_a_warning_says_writes_are_not_blocked(tmp_path, monkeypatch):
@@ -245,11 +290,13 @@ def test_without_a_sandbox_the_limits_hold_and_a_warning_says_writes_are_not_blo
     nbformat.write(student(lambda share, double, nb: setattr(share, "source", SWALLOW)), subs / "dave.ipynb")
     warnings = []
     start = time.monotonic()
-    rows = grade(subs, [source], Limits(timeout=1, notebook_timeout=30, memory_mb=2048), isolate=False,
-                 warn=warnings.append)
+    rows = grade(
+        subs, [source], Limits(timeout=1, notebook_timeout=30, memory_mb=2048), isolate=False, warn=warnings.append
+    )
     assert time.monotonic() - start < 30
-    assert [r.message for r in rows][0] == ("timed out (a cell ran longer than 1 s; it ignored the interrupt, "
-                                            "so its kernel was stopped)")
+    assert [r.message for r in rows][0] == (
+        "timed out (a cell ran longer than 1 s; it ignored the interrupt, so its kernel was stopped)"
+    )
     assert any("CAN write to the submissions folder" in w for w in warnings)
 
 
@@ -267,10 +314,24 @@ def test_killing_the_grader_keeps_the_rows_so_far_and_leaves_no_kernel_behind(tm
     loop = f"import time\nwhile True:\n    open({str(beat)!r}, 'a').write('.')\n    time.sleep(0.05)"
     nbformat.write(student(lambda share, double, nb: setattr(share, "source", loop)), subs / "b.ipynb")
     out = tmp_path / "g.csv"
-    grader = subprocess.Popen([sys.executable, "-m", "course.classroom", "grade", str(subs), "--out", str(out),
-                               "--source", str(tmp_path), "--timeout", "60"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("scratch"))})
+    grader = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "course.classroom",
+            "grade",
+            str(subs),
+            "--out",
+            str(out),
+            "--source",
+            str(tmp_path),
+            "--timeout",
+            "60",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("scratch"))},
+    )
     try:
         deadline = time.monotonic() + 30
         while not (beat.exists() and beat.stat().st_size > 5) and time.monotonic() < deadline:
@@ -285,7 +346,9 @@ def test_killing_the_grader_keeps_the_rows_so_far_and_leaves_no_kernel_behind(tm
     assert beat.stat().st_size == size, "the kernel of the killed grader is still running"
     with open(out, newline="") as f:
         assert [tuple(r.values())[:4] for r in csv.DictReader(f)] == [
-            ("a", "a.ipynb", "ex-tiny-share", "pass"), ("a", "a.ipynb", "ex-tiny-double", "manual")]
+            ("a", "a.ipynb", "ex-tiny-share", "pass"),
+            ("a", "a.ipynb", "ex-tiny-double", "manual"),
+        ]
 
 
 def test_the_notebook_time_limit_stops_many_short_cells(tmp_path):
@@ -317,14 +380,25 @@ def folders(tmp_path):
     return tmp_path, subs, source
 
 
-@pytest.mark.parametrize("option, value, message", [
-    ("--timeout", "0", "The '--timeout' parameter of grade must be a float in the range (0, inf). Got 0.0 instead."),
-    ("--timeout", "-5", "Got -5.0 instead."),
-    ("--timeout", "inf", "Got inf instead."),
-    ("--timeout", "soon", "Got 'soon' instead."),
-    ("--notebook-timeout", "0", "The '--notebook-timeout' parameter of grade must be a float in the range (0, inf)."),
-    ("--memory", "-1", "The '--memory' parameter of grade must be a float in the range (0, inf)."),
-])
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        (
+            "--timeout",
+            "0",
+            "The '--timeout' parameter of grade must be a float in the range (0, inf). Got 0.0 instead.",
+        ),
+        ("--timeout", "-5", "Got -5.0 instead."),
+        ("--timeout", "inf", "Got inf instead."),
+        ("--timeout", "soon", "Got 'soon' instead."),
+        (
+            "--notebook-timeout",
+            "0",
+            "The '--notebook-timeout' parameter of grade must be a float in the range (0, inf).",
+        ),
+        ("--memory", "-1", "The '--memory' parameter of grade must be a float in the range (0, inf)."),
+    ],
+)
 def test_bad_limits_are_clear_errors(folders, capsys, option, value, message):
     tmp, subs, source = folders
     with pytest.raises(SystemExit) as info:
@@ -338,8 +412,10 @@ def test_bad_source_is_a_clear_error(folders, capsys):
     empty = tmp / "empty"
     empty.mkdir()
     (empty / "notes.ipynb").write_text("{}")
-    for folder, message in [(empty, "holds no chapter notebook (files named like 00_corpus.ipynb)"),
-                            (tmp / "nowhere", "no folder")]:
+    for folder, message in [
+        (empty, "holds no chapter notebook (files named like 00_corpus.ipynb)"),
+        (tmp / "nowhere", "no folder"),
+    ]:
         with pytest.raises(SystemExit):
             main(["grade", str(subs), "--source", str(folder), "--out", str(tmp / "g.csv")])
         assert message in capsys.readouterr().err
@@ -348,10 +424,12 @@ def test_bad_source_is_a_clear_error(folders, capsys):
 def test_bad_out_is_a_clear_error_before_any_notebook_runs(folders, capsys):
     tmp, subs, source = folders
     nbformat.write(student(), subs / "bob.ipynb")
-    for out, message in [(tmp, "is a folder: give the CSV file's name"),
-                         (tmp / "no" / "g.csv", "does not exist"),
-                         (subs / "g.csv", "is inside the submissions folder"),
-                         (subs / "bob" / "g.csv", "does not exist")]:
+    for out, message in [
+        (tmp, "is a folder: give the CSV file's name"),
+        (tmp / "no" / "g.csv", "does not exist"),
+        (subs / "g.csv", "is inside the submissions folder"),
+        (subs / "bob" / "g.csv", "does not exist"),
+    ]:
         with pytest.raises(SystemExit):
             main(["grade", str(subs), "--source", str(source), "--out", str(out)])
         err = capsys.readouterr()
@@ -374,13 +452,23 @@ def test_write_csv_replaces_the_file_whole(tmp_path):
     write_csv([Row("a", "a.ipynb", "ex", "pass", "")], out)
     write_csv([Row("b", "b.ipynb", "ex", "fail", 'a "quoted", message\nover two lines')], out)
     with open(out, newline="") as f:
-        assert list(csv.reader(f)) == [["student", "notebook", "exercise", "status", "message"],
-                                       ["b", "b.ipynb", "ex", "fail", 'a "quoted", message\nover two lines']]
+        assert list(csv.reader(f)) == [
+            ["student", "notebook", "exercise", "status", "message"],
+            ["b", "b.ipynb", "ex", "fail", 'a "quoted", message\nover two lines'],
+        ]
     assert os.listdir(tmp_path) == ["g.csv"]
 
 
 def test_the_teaching_page_documents_the_limits_and_what_the_sandbox_does_not_stop():
     text = (Path(__file__).resolve().parents[1] / "book" / "teaching.md").read_text()
-    for needle in ("--timeout", "--notebook-timeout", "--memory", "--read-only", "--no-sandbox", "unshare",
-                   "not a security boundary", "writes are **not** blocked"):
+    for needle in (
+        "--timeout",
+        "--notebook-timeout",
+        "--memory",
+        "--read-only",
+        "--no-sandbox",
+        "unshare",
+        "not a security boundary",
+        "writes are **not** blocked",
+    ):
         assert needle in text, needle

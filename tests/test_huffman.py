@@ -73,7 +73,7 @@ def test_structure_and_bottom_up_walk(V, kind):
         assert tree.points[w][0] == V - 2
         assert tree.codes[w].dtype == np.uint8
     # A full binary tree: Kraft's sum is exactly 1 and the codes are prefix-free and distinct.
-    assert np.isclose(np.sum(2.0 ** -tree.code_lengths), 1.0)
+    assert np.isclose(np.sum(2.0**-tree.code_lengths), 1.0)
     strings = sorted("".join(map(str, c)) for c in tree.codes)
     assert all(not b.startswith(a) for a, b in zip(strings, strings[1:]))
     # Inner node counts are the sums of their children; the root holds the total.
@@ -136,8 +136,9 @@ def test_probabilities_sum_to_one_and_follow_the_sign_convention(V):
     np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-12)
     for w in range(V):
         # Bit 0 means sigma(+u.h), bit 1 means sigma(-u.h) (word2vec.c trains label 1 - code).
-        explicit = np.prod([sigmoid(u @ H[0]) if c == 0 else 1 - sigmoid(u @ H[0])
-                            for u, c in zip(U[tree.points[w]], tree.codes[w])])
+        explicit = np.prod(
+            [sigmoid(u @ H[0]) if c == 0 else 1 - sigmoid(u @ H[0]) for u, c in zip(U[tree.points[w]], tree.codes[w])]
+        )
         assert P[0, w] == pytest.approx(explicit, rel=1e-10)
         assert tree.log_prob(w, H[0], U) == pytest.approx(np.log(explicit), rel=1e-10)
     np.testing.assert_allclose(tree.word_probabilities(H[1], U), P[1])

@@ -9,9 +9,16 @@ import torch
 from course.data import Vocab
 from course.lm.batching import encode_rows
 from course.lm.ngram import NGramLM
-from course.lm.recipes import (EOS, NNLM_TRAIN, RNNLM_TRAIN, LMCorpus, kneser_ney, top_next_words,
-                               trained_nnlm, trained_rnnlm)
-
+from course.lm.recipes import (
+    EOS,
+    NNLM_TRAIN,
+    RNNLM_TRAIN,
+    LMCorpus,
+    kneser_ney,
+    top_next_words,
+    trained_nnlm,
+    trained_rnnlm,
+)
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

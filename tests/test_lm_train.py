@@ -11,8 +11,7 @@ from course.base.batching import IGNORE_INDEX
 from course.lm.batching import chunks, count_targets, encode_rows, make_batches, pad_rows
 from course.lm.nnlm import NNLM
 from course.lm.rnnlm import RNNLM
-from course.lm.train import (TrainConfig, evaluate, generate, lr_at, next_token_probs, train,
-                             train_cached)
+from course.lm.train import TrainConfig, evaluate, generate, lr_at, next_token_probs, train, train_cached
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -109,14 +108,29 @@ def test_lr_schedule_warms_up_then_decays_to_min_lr():
     assert all(a >= b for a, b in zip(lrs[4:], lrs[5:]))
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"batch_tokens": 0}, "The 'batch_tokens' parameter of TrainConfig must be an int in the range [1, inf). Got 0 instead."),
-    ({"bptt": 0}, "The 'bptt' parameter of TrainConfig must be an int in the range [1, inf). Got 0 instead."),
-    ({"lr": 0.0}, "The 'lr' parameter of TrainConfig must be a float in the range (0, inf). Got 0.0 instead."),
-    ({"lr": 1e-3, "min_lr": 1e-2}, "The 'min_lr' parameter of TrainConfig must be a float in the range [0, 0.001]. Got 0.01 instead."),
-    ({"patience": 0}, "The 'patience' parameter of TrainConfig must be an int in the range [1, inf). Got 0 instead."),
-    ({"grad_clip": -1.0}, "The 'grad_clip' parameter of TrainConfig must be a float in the range (0, inf). Got -1.0 instead."),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        (
+            {"batch_tokens": 0},
+            "The 'batch_tokens' parameter of TrainConfig must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        ({"bptt": 0}, "The 'bptt' parameter of TrainConfig must be an int in the range [1, inf). Got 0 instead."),
+        ({"lr": 0.0}, "The 'lr' parameter of TrainConfig must be a float in the range (0, inf). Got 0.0 instead."),
+        (
+            {"lr": 1e-3, "min_lr": 1e-2},
+            "The 'min_lr' parameter of TrainConfig must be a float in the range [0, 0.001]. Got 0.01 instead.",
+        ),
+        (
+            {"patience": 0},
+            "The 'patience' parameter of TrainConfig must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            {"grad_clip": -1.0},
+            "The 'grad_clip' parameter of TrainConfig must be a float in the range (0, inf). Got -1.0 instead.",
+        ),
+    ],
+)
 def test_bad_training_hyperparameters_raise_clear_errors(kwargs, message):
     with pytest.raises(ValueError) as info:
         TrainConfig(**kwargs)
@@ -124,15 +138,18 @@ def test_bad_training_hyperparameters_raise_clear_errors(kwargs, message):
 
 
 # -------------------------------------------------------------------------------- training
-@pytest.mark.parametrize("make", [lambda: NNLM(6, 2, 4, 16, seed=0),
-                                  lambda: RNNLM(6, 16, seed=0)])
+@pytest.mark.parametrize("make", [lambda: NNLM(6, 2, 4, 16, seed=0), lambda: RNNLM(6, 16, seed=0)])
 def test_training_learns_a_deterministic_language(make):
     rows = cycle_rows(60)
     model = make()
     before = evaluate(model, rows).perplexity
-    history = train(model, rows, rows, TrainConfig(epochs=30, batch_tokens=64, bptt=4, lr=0.03,
-                                                   min_lr=0.003, eval_interval=20, patience=None),
-                    progress=False)
+    history = train(
+        model,
+        rows,
+        rows,
+        TrainConfig(epochs=30, batch_tokens=64, bptt=4, lr=0.03, min_lr=0.003, eval_interval=20, patience=None),
+        progress=False,
+    )
     after = evaluate(model, rows).perplexity
     assert after < 1.6 < before
     assert history.train_loss[-1] < history.train_loss[0]
@@ -160,8 +177,7 @@ class Recorder(nn.Module):
 def test_training_loop_carries_detached_state_between_chunks():
     rows = [np.array([0, 1, 2, 3, 4, 5, 1, 2, 0])] * 4  # 8 targets: chunks of 3, 3, 2
     rec = Recorder(RNNLM(6, 4, seed=0))
-    history = train(rec, rows, rows, TrainConfig(batch_tokens=100, bptt=3, eval_interval=100),
-                    progress=False)
+    history = train(rec, rows, rows, TrainConfig(batch_tokens=100, bptt=3, eval_interval=100), progress=False)
     assert history.planned_steps == 3
     first, second, third = rec.states
     assert first is None  # each minibatch starts from h_0 = 0
@@ -173,14 +189,15 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     train_rows = [np.array([0, 1, 2, 0])] * 20  # train: 1 -> 2
     valid_rows = [np.array([0, 1, 3, 0])] * 20  # valid: 1 -> 3; fitting train hurts valid
     model = NNLM(4, 1, 4, 8, seed=0)
-    cfg = TrainConfig(epochs=200, batch_tokens=12, lr=0.05, min_lr=0.05, warmup_steps=0,
-                      eval_interval=1, patience=3)
+    cfg = TrainConfig(epochs=200, batch_tokens=12, lr=0.05, min_lr=0.05, warmup_steps=0, eval_interval=1, patience=3)
     history = train(model, train_rows, valid_rows, cfg, progress=False)
     assert history.stopped_early
     assert len(history.step) < history.planned_steps
     assert len(history.valid_loss) == history.valid_loss.index(min(history.valid_loss)) + 4
     assert history.best_valid_loss == min(history.valid_loss)
-    assert evaluate(model, valid_rows, max_tokens=cfg.eval_tokens).nll == pytest.approx(history.best_valid_loss, rel=1e-6)
+    assert evaluate(model, valid_rows, max_tokens=cfg.eval_tokens).nll == pytest.approx(
+        history.best_valid_loss, rel=1e-6
+    )
 
 
 def test_same_seed_same_model_different_seed_different_order():
@@ -189,8 +206,7 @@ def test_same_seed_same_model_different_seed_different_order():
     a, b, c = (RNNLM(6, 8, seed=0) for _ in range(3))
     train(a, rows, rows, cfg, progress=False)
     train(b, rows, rows, cfg, progress=False)
-    train(c, rows, rows, TrainConfig(epochs=2, batch_tokens=16, eval_interval=1000, seed=1),
-          progress=False)
+    train(c, rows, rows, TrainConfig(epochs=2, batch_tokens=16, eval_interval=1000, seed=1), progress=False)
     assert torch.equal(a.W, b.W)
     assert not torch.equal(a.W, c.W)
 
@@ -200,8 +216,7 @@ def test_train_cached_saves_then_loads_state_dict_safely(tmp_path, monkeypatch):
     rows = cycle_rows(20)
     cfg = TrainConfig(epochs=2, batch_tokens=32, eval_interval=5)
     model = NNLM(6, 2, 3, 5, seed=0)
-    h1 = train_cached(model, rows, rows, cfg, corpus_checksum="abc", data_key={"vocab": "x"},
-                      progress=False)
+    h1 = train_cached(model, rows, rows, cfg, corpus_checksum="abc", data_key={"vocab": "x"}, progress=False)
     assert not h1.from_cache
     files = list(tmp_path.rglob("*.npz"))
     assert len(files) == 1 and files[0].with_name(files[0].name + ".sha256").exists()
@@ -212,8 +227,9 @@ def test_train_cached_saves_then_loads_state_dict_safely(tmp_path, monkeypatch):
     assert h2.from_cache and h2.train_loss == h1.train_loss and h2.best_step == h1.best_step
     assert all(torch.equal(fresh.state_dict()[k], v) for k, v in model.state_dict().items())
     # another corpus, vocabulary or config is another checkpoint
-    train_cached(NNLM(6, 2, 3, 5, seed=0), rows, rows, cfg, corpus_checksum="abd",
-                 data_key={"vocab": "x"}, progress=False)
+    train_cached(
+        NNLM(6, 2, 3, 5, seed=0), rows, rows, cfg, corpus_checksum="abd", data_key={"vocab": "x"}, progress=False
+    )
     assert len(list(tmp_path.rglob("*.npz"))) == 2
 
 
@@ -221,8 +237,13 @@ def test_train_cached_saves_then_loads_state_dict_safely(tmp_path, monkeypatch):
 def test_next_token_probs_and_generate():
     rows = cycle_rows(60)
     model = RNNLM(6, 16, seed=0)
-    train(model, rows, rows, TrainConfig(epochs=30, batch_tokens=64, lr=0.03, min_lr=0.003,
-                                         eval_interval=1000), progress=False)
+    train(
+        model,
+        rows,
+        rows,
+        TrainConfig(epochs=30, batch_tokens=64, lr=0.03, min_lr=0.003, eval_interval=1000),
+        progress=False,
+    )
 
     p = next_token_probs(model, [0, 1])
     assert p.shape == (6,) and p.sum().item() == pytest.approx(1.0, abs=1e-6)
@@ -238,10 +259,11 @@ def test_next_token_probs_and_generate():
 def test_max_tokens_and_max_steps_bound_the_run():
     rows = cycle_rows(50)
     for cfg, check in [
-        (TrainConfig(epochs=3, batch_tokens=32, bptt=3, max_tokens=200, eval_interval=1000),
-         lambda h: 200 <= h.train_tokens < 200 + 32),
-        (TrainConfig(epochs=3, batch_tokens=32, bptt=3, max_steps=17, eval_interval=1000),
-         lambda h: len(h.step) == 17),
+        (
+            TrainConfig(epochs=3, batch_tokens=32, bptt=3, max_tokens=200, eval_interval=1000),
+            lambda h: 200 <= h.train_tokens < 200 + 32,
+        ),
+        (TrainConfig(epochs=3, batch_tokens=32, bptt=3, max_steps=17, eval_interval=1000), lambda h: len(h.step) == 17),
     ]:
         history = train(RNNLM(6, 4), rows, rows, cfg, progress=False)
         assert len(history.step) == history.planned_steps
@@ -250,6 +272,7 @@ def test_max_tokens_and_max_steps_bound_the_run():
 
 def test_token_nll_is_in_row_order():
     from course.lm.train import token_nll
+
     rows = cycle_rows(12)
     model = NNLM(6, 2, 3, 4, seed=2)
     nll = token_nll(model, rows, batch_tokens=10)
@@ -286,8 +309,11 @@ class Bigram(nn.Module):
 
     def forward(self, idx, targets=None, state=None):
         logits = self.logits[idx]
-        loss = None if targets is None else nn.functional.cross_entropy(
-            logits.reshape(-1, 6), targets.reshape(-1), ignore_index=IGNORE_INDEX)
+        loss = (
+            None
+            if targets is None
+            else nn.functional.cross_entropy(logits.reshape(-1, 6), targets.reshape(-1), ignore_index=IGNORE_INDEX)
+        )
         return logits, loss
 
 
@@ -295,8 +321,13 @@ def test_a_stateless_model_uses_the_same_loop(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
     rows = cycle_rows(40)
     model = Bigram()
-    history = train_cached(model, rows, rows, TrainConfig(epochs=20, batch_tokens=64, lr=0.1, min_lr=0.01,
-                                                          bptt=3, eval_interval=1000),
-                           corpus_checksum="x", progress=False)
+    history = train_cached(
+        model,
+        rows,
+        rows,
+        TrainConfig(epochs=20, batch_tokens=64, lr=0.1, min_lr=0.01, bptt=3, eval_interval=1000),
+        corpus_checksum="x",
+        progress=False,
+    )
     assert evaluate(model, rows).perplexity < 1.6 and not history.from_cache
     assert generate(model, [0], 3, temperature=0.1) == [1, 2, 3]

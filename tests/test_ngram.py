@@ -23,8 +23,10 @@ def random_corpus(seed, n_sentences=60, vocab=8, max_len=7):
     rng = random.Random(seed)
     words = [f"w{i}" for i in range(vocab)]
     # skewed word frequencies so that counts of 1, 2 and more all occur
-    return [rng.choices(words, weights=[1 / (i + 1) for i in range(vocab)], k=rng.randint(0, max_len))
-            for _ in range(n_sentences)]
+    return [
+        rng.choices(words, weights=[1 / (i + 1) for i in range(vocab)], k=rng.randint(0, max_len))
+        for _ in range(n_sentences)
+    ]
 
 
 # ---------------------------------------------------------------------------- counting
@@ -123,11 +125,18 @@ def contexts_to_try(train, order):
     return seen + [["w0"] * 6, ["w7", "w7", "w7"], ["unknownword"], ["w1", "unknownword", "w2"], []]
 
 
-@pytest.mark.parametrize("estimator, params", [
-    ("kn", {}), ("kn", {"discount": 0.75}), ("kn", {"discount": [0.1, 0.3, 0.5, 0.7, 0.9]}),
-    ("absolute", {}), ("absolute", {"discount": 0.9}),
-    ("addk", {"k": 1.0}), ("addk", {"k": 0.01}),
-])
+@pytest.mark.parametrize(
+    "estimator, params",
+    [
+        ("kn", {}),
+        ("kn", {"discount": 0.75}),
+        ("kn", {"discount": [0.1, 0.3, 0.5, 0.7, 0.9]}),
+        ("absolute", {}),
+        ("absolute", {"discount": 0.9}),
+        ("addk", {"k": 1.0}),
+        ("addk", {"k": 0.01}),
+    ],
+)
 @pytest.mark.parametrize("order", [1, 2, 3, 4, 5])
 def test_distributions_sum_to_one_over_whole_vocabulary(estimator, params, order):
     if isinstance(params.get("discount"), list):
@@ -244,7 +253,7 @@ def kn_reference(train, order, vocab, discounts=None, continuation=True):
     def p(w, h, m):
         if m == 0:
             return 1 / len(vocab)
-        h = h[len(h) - (m - 1):] if m > 1 else ()
+        h = h[len(h) - (m - 1) :] if m > 1 else ()
         lower = p(w, h, m - 1)
         if totals[m][h] == 0:
             return lower
@@ -286,7 +295,7 @@ def test_perplexity_is_base_to_the_cross_entropy_and_sums_log_probs():
     lm = NGramLM(order=3).fit(train)
     h2, he, h10 = (lm.cross_entropy(test, base=b) for b in (2, math.e, 10))
     ppl = lm.perplexity(test)
-    assert ppl == pytest.approx(2 ** h2) == pytest.approx(math.exp(he)) == pytest.approx(10 ** h10)
+    assert ppl == pytest.approx(2**h2) == pytest.approx(math.exp(he)) == pytest.approx(10**h10)
     logp = lm.token_logprobs(test)
     assert len(logp) == sum(len(s) + 1 for s in test)  # every word and each </s>
     assert sum(lm.sentence_logprob(s) for s in test) == pytest.approx(logp.sum())
@@ -348,17 +357,30 @@ def test_sampling_is_reproducible_with_a_seed_and_respects_temperature():
 
 
 # ---------------------------------------------------------------------------- errors
-@pytest.mark.parametrize("params, message", [
-    ({"order": 0}, "The 'order' parameter of NGramLM must be an int in the range [1, inf). Got 0 instead."),
-    ({"k": 0.0}, "The 'k' parameter of NGramLM must be a float in the range (0, inf). Got 0.0 instead."),
-    ({"k": -1}, "The 'k' parameter of NGramLM must be a float in the range (0, inf). Got -1.0 instead."),
-    ({"discount": 1.0}, "The 'discount' parameter of NGramLM must be a float in the range (0, 1). Got 1.0 instead."),
-    ({"discount": 0}, "The 'discount' parameter of NGramLM must be a float in the range (0, 1). Got 0.0 instead."),
-    ({"discount": [0.5, 0.5], "order": 3}, "The 'discount' parameter of NGramLM must be a float or a sequence of 3 floats (one per order). Got 2 values instead."),
-    ({"estimator": "good_turing"}, "The 'estimator' parameter of NGramLM must be one of 'mle', 'addk', 'kn', 'absolute', 'stupid_backoff'. Got 'good_turing' instead."),
-    ({"alpha": 1.5}, "The 'alpha' parameter of NGramLM must be a float in the range (0, 1]. Got 1.5 instead."),
-    ({"min_count": 0}, "The 'min_count' parameter of NGramLM must be an int in the range [1, inf). Got 0 instead."),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"order": 0}, "The 'order' parameter of NGramLM must be an int in the range [1, inf). Got 0 instead."),
+        ({"k": 0.0}, "The 'k' parameter of NGramLM must be a float in the range (0, inf). Got 0.0 instead."),
+        ({"k": -1}, "The 'k' parameter of NGramLM must be a float in the range (0, inf). Got -1.0 instead."),
+        (
+            {"discount": 1.0},
+            "The 'discount' parameter of NGramLM must be a float in the range (0, 1). Got 1.0 instead.",
+        ),
+        ({"discount": 0}, "The 'discount' parameter of NGramLM must be a float in the range (0, 1). Got 0.0 instead."),
+        (
+            {"discount": [0.5, 0.5], "order": 3},
+            "The 'discount' parameter of NGramLM must be a float or a sequence of 3 floats (one per order). Got 2 values instead.",
+        ),
+        (
+            {"estimator": "good_turing"},
+            "The 'estimator' parameter of NGramLM must be one of 'mle', 'addk', 'kn', 'absolute', 'stupid_backoff'. "
+            "Got 'good_turing' instead.",
+        ),
+        ({"alpha": 1.5}, "The 'alpha' parameter of NGramLM must be a float in the range (0, 1]. Got 1.5 instead."),
+        ({"min_count": 0}, "The 'min_count' parameter of NGramLM must be an int in the range [1, inf). Got 0 instead."),
+    ],
+)
 def test_bad_parameters_are_named_in_the_error(params, message):
     with pytest.raises(ValueError) as e:
         NGramLM(**params)
@@ -373,8 +395,13 @@ def test_order_must_be_an_int():
 def test_empty_corpus_and_scoring_before_fit():
     with pytest.raises(ValueError, match="'sentences' parameter of NGramLM.fit must not be empty"):
         NGramLM().fit([])
-    for call in (lambda m: m.perplexity(TOY), lambda m: m.prob("a"), lambda m: m.sample(),
-                 lambda m: m.unseen_fraction(TOY), lambda m: m.count(["a"])):
+    for call in (
+        lambda m: m.perplexity(TOY),
+        lambda m: m.prob("a"),
+        lambda m: m.sample(),
+        lambda m: m.unseen_fraction(TOY),
+        lambda m: m.count(["a"]),
+    ):
         with pytest.raises(NotFittedError, match="This NGramLM instance is not fitted yet"):
             call(NGramLM())
     lm = NGramLM(order=2).fit(TOY)

@@ -6,8 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course.complexity.formulas import nnlm_cost
 from course.base.batching import IGNORE_INDEX
+from course.complexity.formulas import nnlm_cost
 from course.lm.nnlm import NNLM, nnlm_num_parameters
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -42,8 +42,9 @@ def test_forward_is_equation_one_with_one_hot_inputs(direct):
         assert torch.allclose(logits[0, t], y, atol=1e-6)
 
 
-@pytest.mark.parametrize("V,N,D,h,direct", [(11, 3, 4, 6, False), (11, 3, 4, 6, True),
-                                             (50, 1, 7, 3, False), (97, 5, 2, 9, True)])
+@pytest.mark.parametrize(
+    "V,N,D,h,direct", [(11, 3, 4, 6, False), (11, 3, 4, 6, True), (50, 1, 7, 3, False), (97, 5, 2, 9, True)]
+)
 def test_parameter_count_equals_the_formula(V, N, D, h, direct):
     model = NNLM(V, N, D, h, direct=direct)
     assert model.num_parameters() == nnlm_num_parameters(V, N, D, h, direct)
@@ -87,18 +88,32 @@ def test_cost_terms_agree_with_the_complexity_module():
     assert sum(model.cost_terms().values()) == nnlm_cost(N=4, D=32, H=64, V=10_000).total
 
 
-@pytest.mark.parametrize("kwargs,error,message", [
-    ({"context_size": 0}, ValueError,
-     "The 'context_size' parameter of NNLM must be an int in the range [1, inf). Got 0 instead."),
-    ({"hidden_size": 0}, ValueError,
-     "The 'hidden_size' parameter of NNLM must be an int in the range [1, inf). Got 0 instead."),
-    ({"vector_size": -2}, ValueError,
-     "The 'vector_size' parameter of NNLM must be an int in the range [1, inf). Got -2 instead."),
-    ({"vocab_size": 2.5}, TypeError,
-     "The 'vocab_size' parameter of NNLM must be an int in the range [1, inf). Got 2.5 (float) instead."),
-    ({"direct": 1}, TypeError, "The 'direct' parameter of NNLM must be a bool. Got 1 instead."),
-
-])
+@pytest.mark.parametrize(
+    "kwargs,error,message",
+    [
+        (
+            {"context_size": 0},
+            ValueError,
+            "The 'context_size' parameter of NNLM must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            {"hidden_size": 0},
+            ValueError,
+            "The 'hidden_size' parameter of NNLM must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            {"vector_size": -2},
+            ValueError,
+            "The 'vector_size' parameter of NNLM must be an int in the range [1, inf). Got -2 instead.",
+        ),
+        (
+            {"vocab_size": 2.5},
+            TypeError,
+            "The 'vocab_size' parameter of NNLM must be an int in the range [1, inf). Got 2.5 (float) instead.",
+        ),
+        ({"direct": 1}, TypeError, "The 'direct' parameter of NNLM must be a bool. Got 1 instead."),
+    ],
+)
 def test_bad_hyperparameters_raise_clear_errors(kwargs, error, message):
     with pytest.raises(error) as info:
         small(**kwargs)

@@ -51,7 +51,8 @@ def test_each_run_starts_from_a_cold_cache_that_shares_the_corpus(tmp_path, data
     assert notebooks.determinism([probe], keep=True) == 0
     first = nbformat.read(tmp_path / ".determinism-probe.ipynb", as_version=4)
     assert first.cells[0].outputs[0]["text"] == (
-        "corpus: the cat\ntrained model visible: False\nleft by the other run: False\n")
+        "corpus: the cat\ntrained model visible: False\nleft by the other run: False\n"
+    )
     assert not (data / "cache" / "written-by-a-run").exists(), "a run never writes into the real data folder"
 
 

@@ -25,9 +25,15 @@ def as_words(centres, contexts):
 
 def test_hand_example_window_2():
     pairs = as_words(*skipgram_pairs(IDS, window=2))
-    assert pairs[:7] == [("the", "fat"), ("the", "cat"),
-                         ("fat", "the"), ("fat", "cat"), ("fat", "sat"),
-                         ("cat", "the"), ("cat", "fat")]
+    assert pairs[:7] == [
+        ("the", "fat"),
+        ("the", "cat"),
+        ("fat", "the"),
+        ("fat", "cat"),
+        ("fat", "sat"),
+        ("cat", "the"),
+        ("cat", "fat"),
+    ]
     assert pairs[-2:] == [("mat", "on"), ("mat", "the")]
     # 7 words, window 2: 2 + 3 + 4 + 4 + 4 + 3 + 2 pairs
     assert len(pairs) == 22
@@ -104,9 +110,13 @@ def test_empty_input():
 
 
 def test_errors_name_the_parameter():
-    with pytest.raises(ValueError, match=r"The 'window' parameter of skipgram_pairs must be an int in the range \[1, inf\)"):
+    with pytest.raises(
+        ValueError, match=r"The 'window' parameter of skipgram_pairs must be an int in the range \[1, inf\)"
+    ):
         skipgram_pairs(IDS, 0)
-    with pytest.raises(ValueError, match=r"The 'windows' parameter of skipgram_pairs must hold ints in the range \[1, 2\]"):
+    with pytest.raises(
+        ValueError, match=r"The 'windows' parameter of skipgram_pairs must hold ints in the range \[1, 2\]"
+    ):
         skipgram_pairs(IDS, 2, windows=np.full(len(IDS), 3))
     with pytest.raises(ValueError, match="The 'sentence_ids' parameter of cbow_contexts must have the shape"):
         cbow_contexts(IDS, 2, sentence_ids=[0, 0])

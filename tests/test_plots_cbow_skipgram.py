@@ -22,7 +22,7 @@ def test_projection_plot_one_scatter_per_group_and_every_word_annotated():
     assert [t.get_text() for t in ax.texts] == LABELS
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
     np.testing.assert_allclose(ax.collections[1].get_offsets(), xy[2:])
-    assert projection_plot(xy, LABELS).get_legend() is None            # one group: no legend
+    assert projection_plot(xy, LABELS).get_legend() is None  # one group: no legend
     plt.close("all")
 
 

@@ -27,7 +27,7 @@ def test_q_bars_are_the_formulas():
 def test_scaling_plot_and_calculator():
     V = np.array([1e3, 1e4])
     ax = plot_scaling([ScalingResult("hs", V, 1e-6 * np.sqrt(V), 1e-6 * np.sqrt(V), 0.1)])
-    assert len(ax.get_lines()) == 3                                      # CPU, wall, fitted line
+    assert len(ax.get_lines()) == 3  # CPU, wall, fitted line
     assert ax.get_legend().get_texts()[0].get_text() == "hierarchical softmax: slope 0.50 (model 0.10)"
     box = q_calculator()
     assert len(box.children) == 3

@@ -37,7 +37,7 @@ def test_figures_draw_the_data_and_the_fits():
     ax = heaps_plot(n, np.array([5, 20, 80]), k=2.0, beta=0.5)
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), 2.0 * np.sqrt(n))
     ax = coverage_plot([(10, 0.1), (100, 0.5)])
-    assert ax.get_lines()[0].get_ydata().tolist() == [10.0, 50.0]            # percent
+    assert ax.get_lines()[0].get_ydata().tolist() == [10.0, 50.0]  # percent
     plt.close("all")
 
 

@@ -6,8 +6,9 @@ import pytest
 from course.evaluation import solve_analogy
 from course.vectors import KeyedVectors
 
-KV = KeyedVectors(["man", "king", "woman", "queen", "apple"],
-                  np.array([[1.0, 0.1], [1.0, 1.0], [0.2, 0.1], [0.2, 1.1], [-1.0, -0.2]]))
+KV = KeyedVectors(
+    ["man", "king", "woman", "queen", "apple"], np.array([[1.0, 0.1], [1.0, 1.0], [0.2, 0.1], [0.2, 1.1], [-1.0, -0.2]])
+)
 
 
 def test_analogy_explorer_shows_both_methods(capsys):

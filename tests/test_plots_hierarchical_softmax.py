@@ -24,7 +24,7 @@ def test_layout_children_below_parents_and_leaves_distinct(counts):
     for node in range(2 * V - 2):
         p = tree.parent[node]
         assert y[node] == y[p] - 1
-        assert (x[node] < x[p]) == (tree.branch[node] == 0)       # bit 0 drawn on the left
+        assert (x[node] < x[p]) == (tree.branch[node] == 0)  # bit 0 drawn on the left
 
 
 def test_tree_figure_and_path_explorer(capsys):
@@ -32,8 +32,8 @@ def test_tree_figure_and_path_explorer(capsys):
     labels = ["the", "cat", "sat", "on", "mat"]
     ax = huffman_tree_plot(tree, labels, highlight="on")
     red = [line for line in ax.get_lines() if line.get_color() == "tab:red"]
-    assert len(ax.get_lines()) == 2 * 5 - 2                       # one edge per non-root node
-    assert len(red) == tree.code_lengths[labels.index("on")]      # the highlighted path
+    assert len(ax.get_lines()) == 2 * 5 - 2  # one edge per non-root node
+    assert len(red) == tree.code_lengths[labels.index("on")]  # the highlighted path
     plt.close("all")
     box = path_explorer(tree, labels, np.ones(3), np.random.default_rng(2).normal(size=(4, 3)))
     shown = "".join(o.get("text", "") for o in box.children[-1].outputs) + capsys.readouterr().out  # no kernel: stdout

@@ -15,8 +15,13 @@ from course.plots.ngram import (  # noqa: E402
     top_next_words,
 )
 
-TRAIN = [["in", "san", "francisco"]] * 4 + [["san", "francisco", "is", "big"], ["the", "cat", "is", "big"],
-                                             ["a", "cat", "sat"], ["the", "big", "cat"], ["my", "cat"]]
+TRAIN = [["in", "san", "francisco"]] * 4 + [
+    ["san", "francisco", "is", "big"],
+    ["the", "cat", "is", "big"],
+    ["a", "cat", "sat"],
+    ["the", "big", "cat"],
+    ["my", "cat"],
+]
 
 
 def test_top_next_words_sorted_and_from_the_model():

@@ -90,9 +90,16 @@ def test_a_non_redistributable_source_is_refused(registry):
         pretrained.refuse_non_redistributable("x", ["no-such-corpus"])
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"kind": "pickle"}, "known kinds"), ({"sha256": "abc"}, "64 hex digits"), ({"file": "../etc/passwd"}, "inside artifacts"),
-    ({"command": ["python", "-m", "x"]}, "'{out}'"), ({"colour": "red"}, "unknown fields")])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"kind": "pickle"}, "known kinds"),
+        ({"sha256": "abc"}, "64 hex digits"),
+        ({"file": "../etc/passwd"}, "inside artifacts"),
+        ({"command": ["python", "-m", "x"]}, "'{out}'"),
+        ({"colour": "red"}, "unknown fields"),
+    ],
+)
 def test_malformed_entries_are_refused(registry, change, message):
     _edit(registry, "bilm", **change)
     with pytest.raises(RegistryError, match=message):

@@ -4,10 +4,16 @@ from collections import Counter
 
 import pytest
 
-from course.data import tokenize
-from course.data.probing import (PROBING_SOURCES, SUPERSENSES, load_tagged_sentences, load_wordnet_examples,
-                                 parse_tagged_line, parse_wordnet_line)
 from course.base.paths import data_dir
+from course.data import tokenize
+from course.data.probing import (
+    PROBING_SOURCES,
+    SUPERSENSES,
+    load_tagged_sentences,
+    load_wordnet_examples,
+    parse_tagged_line,
+    parse_wordnet_line,
+)
 
 
 def fetched(package: str) -> bool:
@@ -26,15 +32,15 @@ def test_parse_tagged_line_keeps_course_tokens_only():
 
 
 def test_parse_wordnet_line_fields_supersense_and_markers():
-    verb = "02039431 38 v 01 bank 1 001 @ 02038357 v 0000 01 + 08 00 | tip laterally; \"the pilot had to bank the aircraft\"  "
+    verb = '02039431 38 v 01 bank 1 001 @ 02038357 v 0000 01 + 08 00 | tip laterally; "the pilot had to bank the aircraft"  '
     [ex] = parse_wordnet_line(verb)
     assert (ex.lemma, ex.pos, ex.synset, ex.supersense) == ("bank", "v", "02039431-v", "verb.motion")
     assert ex.definition == "tip laterally" and ex.tokens[ex.index] == "bank"
-    adj = "00013887 00 s 02 galore(ip) 0 Galore 0 000 | in great numbers; \"there were errors galore\""
+    adj = '00013887 00 s 02 galore(ip) 0 Galore 0 000 | in great numbers; "there were errors galore"'
     [ex] = parse_wordnet_line(adj)
     assert (ex.lemma, ex.pos, ex.supersense) == ("galore", "a", "adj.all")  # satellite -> "a", marker removed
     assert parse_wordnet_line("  1 This software and database is being provided") == []
-    multi = "00001 05 n 01 river_bank 0 000 | a bank; \"the river bank\""
+    multi = '00001 05 n 01 river_bank 0 000 | a bank; "the river bank"'
     assert parse_wordnet_line(multi) == []  # multi-word lemmas are left out
 
 

@@ -21,7 +21,7 @@ def batch():
         W_in=rng.normal(scale=0.5, size=(V, D)),
         W_out=rng.normal(scale=0.5, size=(V, D)),
         W_nodes=rng.normal(scale=0.5, size=(V - 1, D)),
-        inputs=np.array([0, 1, 1, 5, 8, 0]),              # repeated ids must accumulate
+        inputs=np.array([0, 1, 1, 5, 8, 0]),  # repeated ids must accumulate
         outputs=np.array([2, 3, 3, 0, 7, 8]),
         contexts=rng.integers(0, V, size=(B, C)),
         context_mask=rng.random((B, C)) < 0.7,
@@ -30,10 +30,10 @@ def batch():
         neg_mask=rng.random((B, K)) < 0.8,
         tree=HuffmanTree(counts),
     )
-    data["contexts"][0] = [4, 4, 2, 1]                    # a word twice in one context
-    data["context_mask"][:, 0] = True                     # every context non-empty
-    data["negatives"][1, 0] = data["outputs"][1]           # a negative equal to the target...
-    data["neg_mask"][1, 0] = False                        # ...skipped, as word2vec.c does
+    data["contexts"][0] = [4, 4, 2, 1]  # a word twice in one context
+    data["context_mask"][:, 0] = True  # every context non-empty
+    data["negatives"][1, 0] = data["outputs"][1]  # a negative equal to the target...
+    data["neg_mask"][1, 0] = False  # ...skipped, as word2vec.c does
     return data
 
 
@@ -113,8 +113,12 @@ def call(kind, arch, d, W_in=None, W_out=None, cbow_mean=True):
     return ref.cbow_hierarchical(*args, d["tree"], cbow_mean=cbow_mean)
 
 
-COMBOS = [(k, a, m) for k in ("softmax", "negative", "hierarchical") for a in ("skipgram", "cbow")
-          for m in ((True, False) if a == "cbow" else (True,))]
+COMBOS = [
+    (k, a, m)
+    for k in ("softmax", "negative", "hierarchical")
+    for a in ("skipgram", "cbow")
+    for m in ((True, False) if a == "cbow" else (True,))
+]
 
 
 def independent_fd(f, W, eps=1e-6):
@@ -149,15 +153,17 @@ def test_gradients_match_torch_autograd(batch, kind, arch, cbow_mean):
 
 
 def test_untouched_rows_get_zero_gradient(batch):
-    _, g_in, g_out = ref.skipgram_negative(batch["W_in"], batch["W_out"], batch["inputs"],
-                                           batch["outputs"], batch["negatives"], batch["neg_mask"])
+    _, g_in, g_out = ref.skipgram_negative(
+        batch["W_in"], batch["W_out"], batch["inputs"], batch["outputs"], batch["negatives"], batch["neg_mask"]
+    )
     unused_in = np.setdiff1d(np.arange(V), batch["inputs"])
     assert np.all(g_in[unused_in] == 0)
     used_out = np.union1d(batch["outputs"], batch["negatives"][batch["neg_mask"]])
     assert np.all(g_out[np.setdiff1d(np.arange(V), used_out)] == 0)
     # Hierarchical softmax touches only the inner nodes on the output words' paths.
-    _, _, g_nodes = ref.skipgram_hierarchical(batch["W_in"], batch["W_nodes"], batch["inputs"],
-                                              batch["outputs"], batch["tree"])
+    _, _, g_nodes = ref.skipgram_hierarchical(
+        batch["W_in"], batch["W_nodes"], batch["inputs"], batch["outputs"], batch["tree"]
+    )
     on_path = np.unique(np.concatenate([batch["tree"].points[w] for w in batch["outputs"]]))
     assert np.all(g_nodes[np.setdiff1d(np.arange(V - 1), on_path)] == 0)
 
@@ -171,8 +177,10 @@ def test_hierarchical_loss_is_minus_log_tree_probability(batch):
 def test_softmax_loss_brute_force(batch):
     W_in, W_out = batch["W_in"], batch["W_out"]
     loss, _, _ = ref.skipgram_softmax(W_in, W_out, batch["inputs"], batch["outputs"])
-    brute = sum(-np.log(np.exp(W_out[o] @ W_in[i]) / np.exp(W_out @ W_in[i]).sum())
-                for i, o in zip(batch["inputs"], batch["outputs"]))
+    brute = sum(
+        -np.log(np.exp(W_out[o] @ W_in[i]) / np.exp(W_out @ W_in[i]).sum())
+        for i, o in zip(batch["inputs"], batch["outputs"])
+    )
     assert loss == pytest.approx(brute, rel=1e-12)
 
 
@@ -203,17 +211,28 @@ def test_stable_numerics():
         (lambda d: ref.skipgram_softmax(d["W_in"], d["W_out"], [0.5], [1]), TypeError, "int array"),
         (lambda d: ref.skipgram_softmax(np.arange(4), d["W_out"], [0], [1]), ValueError, "2-D float"),
         (lambda d: ref.skipgram_negative(d["W_in"], d["W_out"], [0], [1], [2, 3]), ValueError, r"\(B, K\)"),
-        (lambda d: ref.skipgram_negative(d["W_in"], d["W_out"], [0], [1], [[2, 3]], [[1, 0]]),
-         ValueError, "bool array"),
-        (lambda d: ref.skipgram_hierarchical(d["W_in"], d["W_out"], [0], [1], d["tree"]),
-         ValueError, "must have 8 rows"),
+        (
+            lambda d: ref.skipgram_negative(d["W_in"], d["W_out"], [0], [1], [[2, 3]], [[1, 0]]),
+            ValueError,
+            "bool array",
+        ),
+        (
+            lambda d: ref.skipgram_hierarchical(d["W_in"], d["W_out"], [0], [1], d["tree"]),
+            ValueError,
+            "must have 8 rows",
+        ),
         (lambda d: ref.skipgram_hierarchical(d["W_in"], d["W_nodes"], [0], [1], [1, 2]), TypeError, "HuffmanTree"),
-        (lambda d: ref.cbow_hierarchical(d["W_in"], d["W_nodes"][:2], [[0]], None, [1], HuffmanTree([2, 1, 1])),
-         ValueError, "must have 8 rows"),
-        (lambda d: ref.cbow_softmax(d["W_in"], d["W_out"], [[0, 1]], [[False, False]], [1]),
-         ValueError, "at least one context word"),
-        (lambda d: ref.cbow_softmax(d["W_in"], d["W_out"], [[0, 1]], None, [1], cbow_mean=1),
-         TypeError, "'cbow_mean'"),
+        (
+            lambda d: ref.cbow_hierarchical(d["W_in"], d["W_nodes"][:2], [[0]], None, [1], HuffmanTree([2, 1, 1])),
+            ValueError,
+            "must have 8 rows",
+        ),
+        (
+            lambda d: ref.cbow_softmax(d["W_in"], d["W_out"], [[0, 1]], [[False, False]], [1]),
+            ValueError,
+            "at least one context word",
+        ),
+        (lambda d: ref.cbow_softmax(d["W_in"], d["W_out"], [[0, 1]], None, [1], cbow_mean=1), TypeError, "'cbow_mean'"),
         (lambda d: ref.cbow_softmax(d["W_in"], d["W_out"], [0, 1], None, [1]), ValueError, "'contexts'"),
     ],
 )

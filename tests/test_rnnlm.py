@@ -1,14 +1,13 @@
 """RNNLM (Mikolov et al. 2010): the recurrence, agreement with nn.RNN, truncated BPTT."""
 
-
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course.complexity.formulas import rnnlm_cost
 from course.base.batching import IGNORE_INDEX
+from course.complexity.formulas import rnnlm_cost
 from course.lm.rnnlm import RNNLM, hidden_gradient_norms, rnnlm_num_parameters
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -136,19 +135,33 @@ def test_cost_terms_agree_with_the_complexity_module():
     assert sum(RNNLM(10_000, 64).cost_terms().values()) == rnnlm_cost(H=64, V=10_000).total
 
 
-@pytest.mark.parametrize("kwargs,error,message", [
-    ({"hidden_size": 0}, ValueError,
-     "The 'hidden_size' parameter of RNNLM must be an int in the range [1, inf). Got 0 instead."),
-    ({"vocab_size": 0}, ValueError,
-     "The 'vocab_size' parameter of RNNLM must be an int in the range [1, inf). Got 0 instead."),
-    ({"nonlinearity": "relu"}, ValueError,
-     "The 'nonlinearity' parameter of RNNLM must be one of 'tanh', 'sigmoid'. Got 'relu' instead."),
-    ({"nonlinearity": "sigmoid", "fast": True}, ValueError,
-     "RNNLM(fast=True) runs PyTorch's nn.RNN, which has no 'sigmoid' nonlinearity; "
-     "use nonlinearity='tanh' or set fast=False."),
-    ({"fast": "yes"}, TypeError, "The 'fast' parameter of RNNLM must be a bool. Got 'yes' instead."),
-
-])
+@pytest.mark.parametrize(
+    "kwargs,error,message",
+    [
+        (
+            {"hidden_size": 0},
+            ValueError,
+            "The 'hidden_size' parameter of RNNLM must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            {"vocab_size": 0},
+            ValueError,
+            "The 'vocab_size' parameter of RNNLM must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            {"nonlinearity": "relu"},
+            ValueError,
+            "The 'nonlinearity' parameter of RNNLM must be one of 'tanh', 'sigmoid'. Got 'relu' instead.",
+        ),
+        (
+            {"nonlinearity": "sigmoid", "fast": True},
+            ValueError,
+            "RNNLM(fast=True) runs PyTorch's nn.RNN, which has no 'sigmoid' nonlinearity; "
+            "use nonlinearity='tanh' or set fast=False.",
+        ),
+        ({"fast": "yes"}, TypeError, "The 'fast' parameter of RNNLM must be a bool. Got 'yes' instead."),
+    ],
+)
 def test_bad_hyperparameters_raise_clear_errors(kwargs, error, message):
     with pytest.raises(error) as info:
         small(**kwargs)

@@ -167,9 +167,13 @@ def test_sample_zero_keeps_everything():
 
 
 def test_keep_probabilities_errors():
-    with pytest.raises(ValueError, match="The 'rule' parameter of keep_probabilities must be one of 'word2vec.c', 'paper'"):
+    with pytest.raises(
+        ValueError, match="The 'rule' parameter of keep_probabilities must be one of 'word2vec.c', 'paper'"
+    ):
         keep_probabilities([1, 2], 1e-3, rule="gensim")
-    with pytest.raises(ValueError, match=r"The 'sample' parameter of keep_probabilities must be a float in the range \[0, 1\)"):
+    with pytest.raises(
+        ValueError, match=r"The 'sample' parameter of keep_probabilities must be a float in the range \[0, 1\)"
+    ):
         keep_probabilities([1, 2], 1.5)
 
 
@@ -203,7 +207,9 @@ def test_reduced_windows_uniform_on_1_to_window():
 
 def test_reduced_windows_deterministic_and_errors():
     np.testing.assert_array_equal(reduced_windows(10, 3, seed=4), reduced_windows(10, 3, seed=4))
-    with pytest.raises(ValueError, match=r"The 'window' parameter of reduced_windows must be an int in the range \[1, inf\)"):
+    with pytest.raises(
+        ValueError, match=r"The 'window' parameter of reduced_windows must be an int in the range \[1, inf\)"
+    ):
         reduced_windows(10, 0)
 
 

@@ -15,15 +15,15 @@ WORDS = ["the", "king", "queen", "man", "woman", "prince", "café", "x1", "y_2",
 @pytest.fixture
 def kv():
     rng = np.random.default_rng(0)
-    return KeyedVectors(WORDS, rng.normal(size=(len(WORDS), 7)).astype(np.float32),
-                        counts=np.arange(len(WORDS), 0, -1))
+    return KeyedVectors(WORDS, rng.normal(size=(len(WORDS), 7)).astype(np.float32), counts=np.arange(len(WORDS), 0, -1))
 
 
 def brute_most_similar(vectors, query, banned, topn):
     normed = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     q = query / np.linalg.norm(query)
-    scored = sorted(((float(normed[i] @ q), i) for i in range(len(vectors)) if i not in banned),
-                    key=lambda t: (-t[0], t[1]))
+    scored = sorted(
+        ((float(normed[i] @ q), i) for i in range(len(vectors)) if i not in banned), key=lambda t: (-t[0], t[1])
+    )
     return [i for _, i in scored[:topn]]
 
 
@@ -67,8 +67,8 @@ def test_most_similar_matches_brute_force_and_gensim(kv):
 def test_cosine_top_ties_and_exclusions():
     normed = unit_rows(np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]))
     idx, scores = cosine_top(normed, np.array([[2.0, 0.0], [0.0, 1.0]]), topn=4, exclude=[[1], []])
-    assert idx[0].tolist()[:2] == [0, 3]          # ties: smaller index first
-    assert np.isneginf(scores[0, -1])             # the excluded row comes last
+    assert idx[0].tolist()[:2] == [0, 3]  # ties: smaller index first
+    assert np.isneginf(scores[0, -1])  # the excluded row comes last
     assert idx[1, 0] == 2
 
 
@@ -78,7 +78,7 @@ def test_round_trip_and_gensim_reads_our_files(kv, tmp_path, binary):
     kv.save_word2vec_format(path, binary=binary)
     back = KeyedVectors.load_word2vec_format(path, binary=binary)
     assert back.index_to_key == kv.index_to_key
-    np.testing.assert_array_equal(back.vectors, kv.vectors)       # float32 bit for bit
+    np.testing.assert_array_equal(back.vectors, kv.vectors)  # float32 bit for bit
     g = GensimKV.load_word2vec_format(str(path), binary=binary)
     assert g.index_to_key == kv.index_to_key
     np.testing.assert_array_equal(g.vectors, kv.vectors)
@@ -138,7 +138,9 @@ def test_constructor_and_argument_errors(kv, tmp_path):
         KeyedVectors("ab", np.zeros((2, 2)))
     with pytest.raises(ValueError, match="'counts'"):
         KeyedVectors(["a", "b"], np.zeros((2, 2)), counts=[1.5, 2.0])
-    with pytest.raises(ValueError, match=r"'positive' parameter of KeyedVectors.most_similar .*shape \(7,\). Got shape \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"'positive' parameter of KeyedVectors.most_similar .*shape \(7,\). Got shape \(3,\)"
+    ):
         kv.most_similar(np.zeros(3))
     with pytest.raises(ValueError, match="'topn'.*\\[1, inf\\). Got 0"):
         kv.most_similar("king", topn=0)

@@ -66,7 +66,9 @@ def reference_gradients(model, tree, batch, objective, sg):
     if objective == "softmax":
         return reference.cbow_softmax(W_in, W_out, inputs, mask, outputs, cbow_mean=model.cbow_mean)
     if objective == "negative":
-        return reference.cbow_negative(W_in, W_out, inputs, mask, outputs, negatives, neg_mask, cbow_mean=model.cbow_mean)
+        return reference.cbow_negative(
+            W_in, W_out, inputs, mask, outputs, negatives, neg_mask, cbow_mean=model.cbow_mean
+        )
     return reference.cbow_hierarchical(W_in, W_out, inputs, mask, outputs, tree, cbow_mean=model.cbow_mean)
 
 
@@ -114,8 +116,10 @@ def test_gradients_equal_autograd(objective, sg):
     else:
         targets, labels, weights = model._binary_terms(batch)
         scores = (W_out[targets] * h.unsqueeze(1)).sum(2)
-        total = (torch.nn.functional.binary_cross_entropy_with_logits(scores, labels.expand_as(scores), reduction="none")
-                 * weights).sum()
+        total = (
+            torch.nn.functional.binary_cross_entropy_with_logits(scores, labels.expand_as(scores), reduction="none")
+            * weights
+        ).sum()
     total.backward()
     assert loss == pytest.approx(total.item(), rel=1e-10)
     torch.testing.assert_close(dW_in, W_in.grad)
@@ -130,8 +134,12 @@ def test_sgd_step_applies_minus_lr_times_reference(objective, sg):
     lr = 0.05
     want_in, want_out = np.zeros_like(model.W_in.numpy()), np.zeros_like(model.W_out.numpy())
     for b in range(len(batch)):  # per example, so CBOW's per-example factor can be applied
-        one = Batch(*(None if x is None else x[b:b + 1] for x in (batch.inputs, batch.outputs, batch.input_mask,
-                                                                   batch.negatives)))
+        one = Batch(
+            *(
+                None if x is None else x[b : b + 1]
+                for x in (batch.inputs, batch.outputs, batch.input_mask, batch.negatives)
+            )
+        )
         _, g_in, g_out = reference_gradients(model, tree, one, objective, sg)
         n_context = 1 if sg else int(one.input_mask.sum())
         want_in -= lr * n_context * g_in  # word2vec.c adds dL/dh to every context row
@@ -161,8 +169,9 @@ def test_node_visits_count_every_path_once():
     cbow_like = random_batch("hierarchical", sg=False)
     grouped = Batch(cbow_like.inputs, cbow_like.outputs, cbow_like.input_mask, grouped=True)
     pairs_per_group = cbow_like.input_mask.sum(1).numpy()
-    np.testing.assert_array_equal(model.node_visits(grouped).numpy(),
-                                  node_visits(tree, cbow_like.outputs.numpy(), pairs_per_group))
+    np.testing.assert_array_equal(
+        model.node_visits(grouped).numpy(), node_visits(tree, cbow_like.outputs.numpy(), pairs_per_group)
+    )
 
 
 @pytest.mark.parametrize("sg", [False, True], ids=["cbow", "skipgram"])
@@ -172,8 +181,20 @@ def test_hierarchical_softmax_is_stable_with_large_batches(sg):
     rng = np.random.default_rng(0)
     zipf = 1.0 / np.arange(1, 301)
     sentences = [list(rng.choice([f"w{i}" for i in range(300)], size=20, p=zipf / zipf.sum())) for _ in range(3000)]
-    kw = dict(vector_size=20, window=3, min_count=1, sample=0, epochs=3, sg=sg, hs=True, negative=0, workers=1,
-              progress=False, alpha=0.05 if not sg else 0.025, batch_size=2048)
+    kw = dict(
+        vector_size=20,
+        window=3,
+        min_count=1,
+        sample=0,
+        epochs=3,
+        sg=sg,
+        hs=True,
+        negative=0,
+        workers=1,
+        progress=False,
+        alpha=0.05 if not sg else 0.025,
+        batch_size=2048,
+    )
     model = Word2Vec(**kw).fit(sentences)
     assert np.isfinite(model.wv.vectors).all() and bool(torch.isfinite(model.model_.W_out).all())
     assert model.epoch_losses_[-1] < model.epoch_losses_[0]
@@ -187,8 +208,11 @@ def test_grouped_skipgram_equals_reference_pair_by_pair(objective):
     grouped = Batch(cbow_like.inputs, cbow_like.outputs, cbow_like.input_mask, cbow_like.negatives, grouped=True)
     loss, dW_in, dW_out = model.gradients(grouped)
     rows, slots = torch.nonzero(grouped.input_mask, as_tuple=True)
-    pairs = Batch(grouped.inputs[rows, slots], grouped.outputs[rows],
-                  negatives=None if grouped.negatives is None else grouped.negatives[rows])
+    pairs = Batch(
+        grouped.inputs[rows, slots],
+        grouped.outputs[rows],
+        negatives=None if grouped.negatives is None else grouped.negatives[rows],
+    )
     ref_loss, ref_in, ref_out = reference_gradients(model, tree, pairs, objective, sg=True)
     assert loss == pytest.approx(ref_loss, rel=1e-10)
     np.testing.assert_allclose(dW_in.numpy(), ref_in, rtol=1e-9, atol=1e-12)
@@ -204,8 +228,18 @@ def test_grouped_skipgram_equals_reference_pair_by_pair(objective):
 def test_grouped_hierarchical_softmax_trains():
     """Skip-gram with hierarchical softmax trains grouped by centre word (exact: no noise words)."""
     sentences = toy_corpus(200)
-    kw = dict(vector_size=8, window=2, min_count=1, epochs=1, hs=True, negative=0, sg=True, workers=1,
-              progress=False, sample=0)
+    kw = dict(
+        vector_size=8,
+        window=2,
+        min_count=1,
+        epochs=1,
+        hs=True,
+        negative=0,
+        sg=True,
+        workers=1,
+        progress=False,
+        sample=0,
+    )
     grouped = Word2Vec(**kw).fit(sentences)
     assert grouped._grouped
     assert grouped.epoch_losses_[0] < 4.0 * np.log(2)  # below the loss at W_out = 0 (~4 nodes per path)
@@ -213,8 +247,21 @@ def test_grouped_hierarchical_softmax_trains():
 
 def test_shared_negatives_train_and_match_gensim_quality_on_toy_data():
     sentences = toy_corpus()
-    model = Word2Vec(vector_size=10, window=3, min_count=1, sample=0, epochs=3, sg=True, workers=1, progress=False,
-                     alpha=0.05, batch_size=64, batch_words=500, negative=5, shared_negatives=True).fit(sentences)
+    model = Word2Vec(
+        vector_size=10,
+        window=3,
+        min_count=1,
+        sample=0,
+        epochs=3,
+        sg=True,
+        workers=1,
+        progress=False,
+        alpha=0.05,
+        batch_size=64,
+        batch_words=500,
+        negative=5,
+        shared_negatives=True,
+    ).fit(sentences)
     assert model._grouped
     assert model.loss_history_[-1][1] < model.loss_history_[0][1] - 0.05
     assert model.epoch_losses_[-1] < model.epoch_losses_[0]
@@ -257,13 +304,31 @@ def toy_corpus(n_sentences=400, seed=0):
     return [list(rng.choice(topics[s % 2], size=8)) for s in range(n_sentences)]
 
 
-@pytest.mark.parametrize("sg, objective", [(True, {"negative": 5}), (False, {"negative": 5}),
-                                           (True, {"hs": True, "negative": 0}),
-                                           (False, {"softmax": True, "negative": 0})])
+@pytest.mark.parametrize(
+    "sg, objective",
+    [
+        (True, {"negative": 5}),
+        (False, {"negative": 5}),
+        (True, {"hs": True, "negative": 0}),
+        (False, {"softmax": True, "negative": 0}),
+    ],
+)
 def test_training_lowers_the_loss(sg, objective):
     sentences = toy_corpus()
-    model = Word2Vec(vector_size=10, window=3, min_count=1, sample=0, epochs=3, sg=sg, workers=1, progress=False,
-                     alpha=0.05, batch_size=64, batch_words=500, **objective).fit(sentences)
+    model = Word2Vec(
+        vector_size=10,
+        window=3,
+        min_count=1,
+        sample=0,
+        epochs=3,
+        sg=sg,
+        workers=1,
+        progress=False,
+        alpha=0.05,
+        batch_size=64,
+        batch_words=500,
+        **objective,
+    ).fit(sentences)
     first, last = model.loss_history_[0][1], model.loss_history_[-1][1]
     assert last < first - 0.05
     assert model.epoch_losses_[-1] < model.epoch_losses_[0]
@@ -304,8 +369,19 @@ def test_synchronous_threads_give_the_single_thread_result(sg):
 
 def test_hogwild_workers_train_too():
     sentences = toy_corpus(600)
-    model = Word2Vec(vector_size=8, window=2, min_count=1, epochs=2, negative=3, workers=2, hogwild=True,
-                     progress=False, batch_words=200, sample=0, alpha=0.05).fit(sentences)
+    model = Word2Vec(
+        vector_size=8,
+        window=2,
+        min_count=1,
+        epochs=2,
+        negative=3,
+        workers=2,
+        hogwild=True,
+        progress=False,
+        batch_words=200,
+        sample=0,
+        alpha=0.05,
+    ).fit(sentences)
     assert model.raw_words_ == 2 * sum(map(len, sentences))
     assert model.loss_history_[-1][1] < model.loss_history_[0][1] - 0.05
 
@@ -325,8 +401,9 @@ def test_fit_tokens_equals_fit():
 
 def test_words_are_counted_raw_like_gensim():
     sentences = toy_corpus(50) + [["oov"] * 5]
-    model = Word2Vec(vector_size=4, window=2, min_count=6, epochs=2, negative=2, workers=1, progress=False,
-                     sample=1e-2).fit(sentences)
+    model = Word2Vec(
+        vector_size=4, window=2, min_count=6, epochs=2, negative=2, workers=1, progress=False, sample=1e-2
+    ).fit(sentences)
     raw = sum(map(len, sentences))
     assert model.raw_words_ == 2 * raw  # including words below min_count and subsampled ones
     assert model.effective_words_ < model.raw_words_
@@ -354,8 +431,19 @@ def test_learning_rate_decays_linearly_to_min_alpha(monkeypatch):
 
     monkeypatch.setattr(Word2Vec, "_train_chunk", spy)
     sentences = [["a", "b", "c", "d"]] * 100  # 400 words, chunks of 100 words, 2 epochs
-    Word2Vec(vector_size=4, window=1, min_count=1, negative=1, epochs=2, workers=1, progress=False, batch_words=100,
-             alpha=0.1, min_alpha=0.02, sample=0).fit(sentences)
+    Word2Vec(
+        vector_size=4,
+        window=1,
+        min_count=1,
+        negative=1,
+        epochs=2,
+        workers=1,
+        progress=False,
+        batch_words=100,
+        alpha=0.1,
+        min_alpha=0.02,
+        sample=0,
+    ).fit(sentences)
     np.testing.assert_allclose(seen, 0.1 - 0.08 * np.arange(8) / 8)
 
 
@@ -386,29 +474,48 @@ def test_train_cached_reuses_vectors(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------- validation
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"window": 0}, ValueError, r"The 'window' parameter of Word2Vec must be an int in the range \[1, inf\). Got 0"),
-    ({"negative": -1}, ValueError, r"The 'negative' parameter of Word2Vec must be an int in the range \[0, inf\)"),
-    ({"vector_size": 0}, ValueError, r"The 'vector_size' parameter of Word2Vec must be an int in the range \[1, inf\)"),
-    ({"vector_size": 10.5}, TypeError, r"The 'vector_size' parameter of Word2Vec must be an int"),
-    ({"min_count": 0}, ValueError, r"The 'min_count' parameter"),
-    ({"sample": 1.0}, ValueError, r"The 'sample' parameter of Word2Vec must be a float in the range \[0, 1\)"),
-    ({"alpha": 0.0}, ValueError, r"The 'alpha' parameter of Word2Vec must be a float in the range \(0, inf\)"),
-    ({"alpha": 0.01, "min_alpha": 0.1}, ValueError, r"The 'min_alpha' parameter of Word2Vec must be a float in the range \[0, 0.01\]"),
-    ({"epochs": 0}, ValueError, r"The 'epochs' parameter"),
-    ({"workers": 0}, ValueError, r"The 'workers' parameter of Word2Vec must be an int in the range \[1, inf\)"),
-    ({"workers": 1, "threads": 2}, ValueError, r"workers=1 and threads=2"),
-    ({"hogwild": "yes"}, TypeError, r"The 'hogwild' parameter of Word2Vec must be a bool"),
-    ({"shared_negatives": 2}, TypeError, r"The 'shared_negatives' parameter of Word2Vec must be a bool"),
-    ({"sg": "glove"}, ValueError, r"The 'sg' parameter of Word2Vec must be one of 'skipgram', 'cbow'"),
-    ({"sg": 2}, TypeError, r"The 'sg' parameter of Word2Vec must be a bool or one of"),
-    ({"hs": 2}, TypeError, r"The 'hs' parameter of Word2Vec must be a bool. Got 2"),
-    ({"negative": 0}, ValueError, r"needs an output layer: set 'negative' > 0 .*'hs'=True .*'softmax'=True"),
-    ({"hs": True}, ValueError, r"one output layer at a time; got 'negative' and 'hs' .*set negative=0"),
-    ({"hs": True, "softmax": True, "negative": 0}, ValueError, r"got 'hs' and 'softmax'"),
-    ({"subsample_rule": "gensim"}, ValueError, r"The 'subsample_rule' parameter of Word2Vec must be one of"),
-    ({"ns_exponent": float("inf")}, ValueError, r"The 'ns_exponent' parameter of Word2Vec must be a float in the range \(-inf, inf\). Got inf"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (
+            {"window": 0},
+            ValueError,
+            r"The 'window' parameter of Word2Vec must be an int in the range \[1, inf\). Got 0",
+        ),
+        ({"negative": -1}, ValueError, r"The 'negative' parameter of Word2Vec must be an int in the range \[0, inf\)"),
+        (
+            {"vector_size": 0},
+            ValueError,
+            r"The 'vector_size' parameter of Word2Vec must be an int in the range \[1, inf\)",
+        ),
+        ({"vector_size": 10.5}, TypeError, r"The 'vector_size' parameter of Word2Vec must be an int"),
+        ({"min_count": 0}, ValueError, r"The 'min_count' parameter"),
+        ({"sample": 1.0}, ValueError, r"The 'sample' parameter of Word2Vec must be a float in the range \[0, 1\)"),
+        ({"alpha": 0.0}, ValueError, r"The 'alpha' parameter of Word2Vec must be a float in the range \(0, inf\)"),
+        (
+            {"alpha": 0.01, "min_alpha": 0.1},
+            ValueError,
+            r"The 'min_alpha' parameter of Word2Vec must be a float in the range \[0, 0.01\]",
+        ),
+        ({"epochs": 0}, ValueError, r"The 'epochs' parameter"),
+        ({"workers": 0}, ValueError, r"The 'workers' parameter of Word2Vec must be an int in the range \[1, inf\)"),
+        ({"workers": 1, "threads": 2}, ValueError, r"workers=1 and threads=2"),
+        ({"hogwild": "yes"}, TypeError, r"The 'hogwild' parameter of Word2Vec must be a bool"),
+        ({"shared_negatives": 2}, TypeError, r"The 'shared_negatives' parameter of Word2Vec must be a bool"),
+        ({"sg": "glove"}, ValueError, r"The 'sg' parameter of Word2Vec must be one of 'skipgram', 'cbow'"),
+        ({"sg": 2}, TypeError, r"The 'sg' parameter of Word2Vec must be a bool or one of"),
+        ({"hs": 2}, TypeError, r"The 'hs' parameter of Word2Vec must be a bool. Got 2"),
+        ({"negative": 0}, ValueError, r"needs an output layer: set 'negative' > 0 .*'hs'=True .*'softmax'=True"),
+        ({"hs": True}, ValueError, r"one output layer at a time; got 'negative' and 'hs' .*set negative=0"),
+        ({"hs": True, "softmax": True, "negative": 0}, ValueError, r"got 'hs' and 'softmax'"),
+        ({"subsample_rule": "gensim"}, ValueError, r"The 'subsample_rule' parameter of Word2Vec must be one of"),
+        (
+            {"ns_exponent": float("inf")},
+            ValueError,
+            r"The 'ns_exponent' parameter of Word2Vec must be a float in the range \(-inf, inf\). Got inf",
+        ),
+    ],
+)
 def test_parameter_errors(kwargs, error, message):
     with pytest.raises(error, match=message):
         Word2Vec(**kwargs)
@@ -422,12 +529,17 @@ def test_gensim_style_switches_are_accepted():
 
 
 def test_fit_errors():
-    with pytest.raises(ValueError, match=r"The 'negative' parameter of Word2Vec must be smaller than the vocabulary size \(3 words"):
+    with pytest.raises(
+        ValueError, match=r"The 'negative' parameter of Word2Vec must be smaller than the vocabulary size \(3 words"
+    ):
         Word2Vec(min_count=1, negative=3, progress=False).fit([["a", "b", "c"]])
     with pytest.raises(ValueError, match=r"The vocabulary has 1 word\(s\) with min_count=5"):
         Word2Vec(progress=False).fit([["a"] * 5 + ["b"]])
-    with pytest.raises(TypeError, match=r"'sentences' parameter of Word2Vec.fit must be a list of tokenized sentences.*"
-                                        r"Got a str \('a sentence as a string'\) at index 0"):
+    with pytest.raises(
+        TypeError,
+        match=r"'sentences' parameter of Word2Vec.fit must be a list of tokenized sentences.*"
+        r"Got a str \('a sentence as a string'\) at index 0",
+    ):
         Word2Vec(progress=False).fit(["a sentence as a string"])
     with pytest.raises(ValueError, match="The 'sentences' parameter of Word2Vec.fit must not be empty"):
         Word2Vec(progress=False).fit([])

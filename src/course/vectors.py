@@ -31,8 +31,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from course.base.validation import check_finite, check_int
 from course.base.cache import atomic_open
+from course.base.validation import check_finite, check_int
 
 __all__ = ["KeyedVectors", "unit_rows", "MAX_LOAD_BYTES"]
 
@@ -97,31 +97,41 @@ class KeyedVectors:
 
     def __init__(self, index_to_key: Sequence[str], vectors, counts=None) -> None:
         if isinstance(index_to_key, str) or not isinstance(index_to_key, Iterable):
-            raise TypeError(f"The 'index_to_key' parameter of {_OWNER} must be a sequence of str. "
-                            f"Got {type(index_to_key).__name__} instead.")
+            raise TypeError(
+                f"The 'index_to_key' parameter of {_OWNER} must be a sequence of str. "
+                f"Got {type(index_to_key).__name__} instead."
+            )
         index_to_key = list(index_to_key)
         for i, key in enumerate(index_to_key):
             if not isinstance(key, str) or not key:
-                raise TypeError(f"The 'index_to_key' parameter of {_OWNER} must hold non-empty str. "
-                                f"Got {key!r} at index {i} instead.")
+                raise TypeError(
+                    f"The 'index_to_key' parameter of {_OWNER} must hold non-empty str. "
+                    f"Got {key!r} at index {i} instead."
+                )
         key_to_index = {}
         for i, key in enumerate(index_to_key):
             if key in key_to_index:
-                raise ValueError(f"The 'index_to_key' parameter of {_OWNER} must hold distinct words. "
-                                 f"Got {key!r} at indices {key_to_index[key]} and {i} instead.")
+                raise ValueError(
+                    f"The 'index_to_key' parameter of {_OWNER} must hold distinct words. "
+                    f"Got {key!r} at indices {key_to_index[key]} and {i} instead."
+                )
             key_to_index[key] = i
         vectors = np.asarray(vectors)
         if not np.issubdtype(vectors.dtype, np.floating):
             vectors = vectors.astype(np.float32)
         if vectors.ndim != 2 or vectors.shape[0] != len(index_to_key):
-            raise ValueError(f"The 'vectors' parameter of {_OWNER} must have shape (V, D) with "
-                             f"V = len(index_to_key) = {len(index_to_key)}. Got shape {vectors.shape} instead.")
+            raise ValueError(
+                f"The 'vectors' parameter of {_OWNER} must have shape (V, D) with "
+                f"V = len(index_to_key) = {len(index_to_key)}. Got shape {vectors.shape} instead."
+            )
         check_finite(vectors, "vectors", _OWNER, labels=index_to_key)
         if counts is not None:
             counts = np.asarray(counts)
             if counts.shape != (len(index_to_key),) or not np.issubdtype(counts.dtype, np.integer):
-                raise ValueError(f"The 'counts' parameter of {_OWNER} must be an int array of shape "
-                                 f"({len(index_to_key)},). Got shape {counts.shape} and dtype {counts.dtype} instead.")
+                raise ValueError(
+                    f"The 'counts' parameter of {_OWNER} must be an int array of shape "
+                    f"({len(index_to_key)},). Got shape {counts.shape} and dtype {counts.dtype} instead."
+                )
         self.index_to_key = index_to_key
         self.key_to_index = key_to_index
         self.vectors = vectors
@@ -169,8 +179,9 @@ class KeyedVectors:
         a, b = unit_rows(self[[w1, w2]])
         return float(a @ b)
 
-    def most_similar(self, positive, negative=(), topn: int = 10, exclude: Iterable[str] = (),
-                     restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+    def most_similar(
+        self, positive, negative=(), topn: int = 10, exclude: Iterable[str] = (), restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]]:
         """Words closest by cosine to ``sum(positive) - sum(negative)`` of unit vectors.
 
         :func:`course.evaluation.most_similar` on these vectors (one implementation of the
@@ -195,11 +206,20 @@ class KeyedVectors:
         """
         from .evaluation.neighbours import search  # evaluation builds on this module: import at call time
 
-        return search(self, positive, negative, topn, list(exclude), restrict_vocab,
-                      owner=f"{_OWNER}.most_similar", name="vectors")
+        return search(
+            self,
+            positive,
+            negative,
+            topn,
+            list(exclude),
+            restrict_vocab,
+            owner=f"{_OWNER}.most_similar",
+            name="vectors",
+        )
 
-    def analogy(self, a: str, b: str, c: str, topn: int = 1, restrict_vocab: int | None = None,
-                method: str = "3cosadd") -> list[tuple[str, float]]:
+    def analogy(
+        self, a: str, b: str, c: str, topn: int = 1, restrict_vocab: int | None = None, method: str = "3cosadd"
+    ) -> list[tuple[str, float]]:
         """``a`` is to ``b`` as ``c`` is to ``?``: :func:`course.evaluation.solve_analogy` on these vectors.
 
         3CosAdd (the default) ranks the words like the cosine to ``b - a + c``; ``"3cosmul"`` is
@@ -220,12 +240,13 @@ class KeyedVectors:
         to a temporary file next to ``path`` and renamed, so a failure never leaves a partial file.
         """
         if not isinstance(binary, bool):
-            raise TypeError(f"The 'binary' parameter of {_OWNER}.save_word2vec_format must be a bool. "
-                            f"Got {binary!r} ({type(binary).__name__}) instead.")
+            raise TypeError(
+                f"The 'binary' parameter of {_OWNER}.save_word2vec_format must be a bool. "
+                f"Got {binary!r} ({type(binary).__name__}) instead."
+            )
         for key in self.index_to_key:
             if any(ch.isspace() for ch in key):
-                raise ValueError(f"Word {key!r} contains whitespace and cannot be written in the "
-                                 "word2vec format.")
+                raise ValueError(f"Word {key!r} contains whitespace and cannot be written in the word2vec format.")
         vectors = np.asarray(self.vectors, dtype=np.float32)
         V, D = vectors.shape
         with atomic_open(path, "wb") as f:
@@ -239,8 +260,9 @@ class KeyedVectors:
                     f.write((key + " " + " ".join(f"{x:.9g}" for x in row.tolist()) + "\n").encode("utf-8"))
 
     @classmethod
-    def load_word2vec_format(cls, path, binary: bool = False, limit: int | None = None,
-                             encoding: str = "utf-8", errors: str = "strict") -> KeyedVectors:
+    def load_word2vec_format(
+        cls, path, binary: bool = False, limit: int | None = None, encoding: str = "utf-8", errors: str = "strict"
+    ) -> KeyedVectors:
         """Read the word2vec.c text or binary format (ours, word2vec.c's or gensim's files).
 
         Parameters
@@ -268,8 +290,9 @@ class KeyedVectors:
         """
         owner = f"{_OWNER}.load_word2vec_format"
         if not isinstance(binary, bool):
-            raise TypeError(f"The 'binary' parameter of {owner} must be a bool. "
-                            f"Got {binary!r} ({type(binary).__name__}) instead.")
+            raise TypeError(
+                f"The 'binary' parameter of {owner} must be a bool. Got {binary!r} ({type(binary).__name__}) instead."
+            )
         if limit is not None:
             limit = check_int(limit, "limit", owner, low=1)
         _check_codec(encoding, errors, owner)
@@ -282,30 +305,37 @@ class KeyedVectors:
                 if V < 0 or D < 1:
                     raise ValueError
             except ValueError:
-                raise ValueError(f"{name}: the first line must be the header 'V D' (two positive ints). "
-                                 f"Got {header[:60]!r} instead.") from None
+                raise ValueError(
+                    f"{name}: the first line must be the header 'V D' (two positive ints). Got {header[:60]!r} instead."
+                ) from None
             n = V if limit is None else min(V, limit)
             _check_allocation(name, V, D, n, size - len(header), binary)
             start = f.tell()
             head = f.read(min(_PEEK_BYTES + 8 * D, max(size - start, 0)))
             f.seek(start)
             if binary and n and _is_text_row(head.split(b"\n", 1)[0], D):
-                raise ValueError(f"{name}: binary=True, but line 2 is a text row (a word and {D} decimal numbers): "
-                                 "this looks like the text format. Pass binary=False.")
+                raise ValueError(
+                    f"{name}: binary=True, but line 2 is a text row (a word and {D} decimal numbers): "
+                    "this looks like the text format. Pass binary=False."
+                )
             read_rows = _read_binary_rows if binary else _read_text_rows
             keys, vectors, where = read_rows(f, name, V, D, n, encoding, errors, head)
             if limit is None:  # the whole file was read: nothing may follow the last row
                 rest = f.read(_PEEK_BYTES).strip()
                 if rest:
                     row = f"line {V + 2}" if not binary else f"row {V + 1}"
-                    raise ValueError(f"{name}: the header says {V} rows but the file holds more: {row} "
-                                     f"starts {rest[:40]!r}. Fix the header or pass limit={V} to read the first {V}.")
+                    raise ValueError(
+                        f"{name}: the header says {V} rows but the file holds more: {row} "
+                        f"starts {rest[:40]!r}. Fix the header or pass limit={V} to read the first {V}."
+                    )
         finite = np.isfinite(vectors).all(axis=1)
         if not finite.all():
             i = int(np.flatnonzero(~finite)[0])
             bad = float(vectors[i][~np.isfinite(vectors[i])][0])
-            raise ValueError(f"{name}, {where(i)}: the vector of {keys[i]!r} holds {bad!r}; word vectors must be "
-                             "finite (a diverged training run writes nan).")
+            raise ValueError(
+                f"{name}, {where(i)}: the vector of {keys[i]!r} holds {bad!r}; word vectors must be "
+                "finite (a diverged training run writes nan)."
+            )
         return cls(keys, vectors)
 
 
@@ -330,8 +360,11 @@ def _check_codec(encoding, errors, owner: str) -> None:
                 raise LookupError
             lookup(value)
         except LookupError:
-            allowed = "a codec name such as 'utf-8' or 'latin-1'" if name == "encoding" else \
-                "an error handler such as 'strict', 'replace' or 'ignore'"
+            allowed = (
+                "a codec name such as 'utf-8' or 'latin-1'"
+                if name == "encoding"
+                else "an error handler such as 'strict', 'replace' or 'ignore'"
+            )
             raise ValueError(f"The {name!r} parameter of {owner} must be {allowed}. Got {value!r} instead.") from None
 
 
@@ -339,15 +372,19 @@ def _check_allocation(name: str, V: int, D: int, n: int, body: int, binary: bool
     """Refuse a header whose rows could not fit in memory or in the file, before allocating."""
     need = 4 * n * D
     if need > MAX_LOAD_BYTES:
-        raise ValueError(f"{name}: the header asks for {n:,} x {D:,} float32 values ({need / 2**30:,.1f} GiB), "
-                         f"more than this reader allocates ({MAX_LOAD_BYTES / 2**30:.0f} GiB). Pass 'limit' to read "
-                         "only the first rows, or check the header.")
+        raise ValueError(
+            f"{name}: the header asks for {n:,} x {D:,} float32 values ({need / 2**30:,.1f} GiB), "
+            f"more than this reader allocates ({MAX_LOAD_BYTES / 2**30:.0f} GiB). Pass 'limit' to read "
+            "only the first rows, or check the header."
+        )
     # The shortest possible row: a one-byte word, a space, D values (binary: 4 bytes each; text:
     # one digit and a space each, the last one a newline).
     shortest = 4 * D + 2 if binary else 2 * D + 2
     if need > _SIZE_CHECK_BYTES and n * shortest > body + 1:
-        raise ValueError(f"{name}: the header says {V:,} rows of {D:,} values, but the {body:,} bytes after it hold "
-                         f"at most {(body + 1) // shortest:,} such rows: the header is wrong or the file is truncated.")
+        raise ValueError(
+            f"{name}: the header says {V:,} rows of {D:,} values, but the {body:,} bytes after it hold "
+            f"at most {(body + 1) // shortest:,} such rows: the header is wrong or the file is truncated."
+        )
 
 
 def _is_text_row(line: bytes, D: int) -> bool:
@@ -365,7 +402,7 @@ def _is_text_row(line: bytes, D: int) -> bool:
 def _looks_binary(head: bytes, D: int) -> bool:
     """Whether the start of the rows reads as a binary row: a word, a space and ``4 D`` raw bytes."""
     space = head.find(b" ")
-    values = head[space + 1: space + 1 + 4 * D] if space >= 0 else b""
+    values = head[space + 1 : space + 1 + 4 * D] if space >= 0 else b""
     return len(values) == 4 * D and not set(values) <= _NUMBER_BYTES
 
 
@@ -376,9 +413,11 @@ def _read_text_rows(f, name, V, D, n, encoding, errors, head):
 
     def wrong_format() -> None:
         if _looks_binary(head, D):
-            raise ValueError(f"{name}: binary=False, but the bytes after the header are not text rows (line 2 "
-                             "holds raw bytes, not decimal numbers): this looks like the binary format. "
-                             "Pass binary=True.")
+            raise ValueError(
+                f"{name}: binary=False, but the bytes after the header are not text rows (line 2 "
+                "holds raw bytes, not decimal numbers): this looks like the binary format. "
+                "Pass binary=True."
+            )
 
     for i in range(n):
         lineno = i + 2
@@ -390,14 +429,18 @@ def _read_text_rows(f, name, V, D, n, encoding, errors, head):
         except UnicodeDecodeError as exc:
             if i == 0:
                 wrong_format()
-            raise ValueError(f"{name}, line {lineno}: the bytes are not valid {encoding} ({exc.reason} at byte "
-                             f"{exc.start} of the line). Pass the file's 'encoding', or errors='replace' or "
-                             "'ignore' to read it anyway.") from None
+            raise ValueError(
+                f"{name}, line {lineno}: the bytes are not valid {encoding} ({exc.reason} at byte "
+                f"{exc.start} of the line). Pass the file's 'encoding', or errors='replace' or "
+                "'ignore' to read it anyway."
+            ) from None
         if len(parts) != D + 1:
             if i == 0:
                 wrong_format()
-            raise ValueError(f"{name}, line {lineno}: expected a word and {D} numbers (the header "
-                             f"says D = {D}). Got {len(parts) - 1} numbers instead.")
+            raise ValueError(
+                f"{name}, line {lineno}: expected a word and {D} numbers (the header "
+                f"says D = {D}). Got {len(parts) - 1} numbers instead."
+            )
         word = parts[0]
         if not word:
             raise ValueError(f"{name}, line {lineno}: the row starts with a space, so it has no word.")
@@ -426,8 +469,9 @@ def _read_binary_rows(f, name, V, D, n, encoding, errors, head):
         keys.append(word)
         raw = f.read(4 * D)
         if len(raw) < 4 * D:
-            raise ValueError(f"{name}: truncated binary file: row {i + 1} of {V} ('{word}') "
-                             f"has {len(raw)} of its {4 * D} bytes.")
+            raise ValueError(
+                f"{name}: truncated binary file: row {i + 1} of {V} ('{word}') has {len(raw)} of its {4 * D} bytes."
+            )
         vectors[i] = np.frombuffer(raw, dtype="<f4")
     return keys, vectors, lambda i: f"row {i + 1}"
 
@@ -438,22 +482,27 @@ def _read_binary_word(f, name: str, i: int, V: int, encoding: str = "utf-8", err
     while True:
         ch = f.read(1)
         if not ch:
-            raise ValueError(f"{name}: truncated binary file: the header says {V} rows but the file "
-                             f"ends in row {i + 1}.")
+            raise ValueError(
+                f"{name}: truncated binary file: the header says {V} rows but the file ends in row {i + 1}."
+            )
         if ch == b" ":
             break
         if ch == b"\n" and not chars:
             continue
         chars += ch
         if len(chars) > _MAX_WORD_BYTES:
-            raise ValueError(f"{name}: row {i + 1} has no space within {_MAX_WORD_BYTES:,} bytes, so no word ends "
-                             "there (is this really the binary format?).")
+            raise ValueError(
+                f"{name}: row {i + 1} has no space within {_MAX_WORD_BYTES:,} bytes, so no word ends "
+                "there (is this really the binary format?)."
+            )
     try:
         word = chars.decode(encoding, errors)
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{name}: the word of row {i + 1} is not valid {encoding} ({exc.reason} at byte "
-                         f"{exc.start} of the word; is this really the binary format?). Pass the file's "
-                         "'encoding', or errors='replace' or 'ignore' to read it anyway.") from None
+        raise ValueError(
+            f"{name}: the word of row {i + 1} is not valid {encoding} ({exc.reason} at byte "
+            f"{exc.start} of the word; is this really the binary format?). Pass the file's "
+            "'encoding', or errors='replace' or 'ignore' to read it anyway."
+        ) from None
     if not word:
         raise ValueError(f"{name}: row {i + 1} has an empty word.")
     return word

@@ -32,8 +32,14 @@ __all__ = ["IGNORE_INDEX", "group_by_length"]
 IGNORE_INDEX = -100
 
 
-def group_by_length(lengths: Sequence[int], batch_tokens: int, *, shuffle: bool = False,
-                    seed: int | None = None, owner: str = "group_by_length") -> list[list[int]]:
+def group_by_length(
+    lengths: Sequence[int],
+    batch_tokens: int,
+    *,
+    shuffle: bool = False,
+    seed: int | None = None,
+    owner: str = "group_by_length",
+) -> list[list[int]]:
     """Indices of the items of each minibatch: similar lengths together, ``B x L <= batch_tokens``.
 
     Items are sorted by length (ties broken at random when ``shuffle``, else by position) and cut

@@ -136,7 +136,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 def atomic_open(path: str | Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
     """``open(path, mode)`` for writing, through :func:`atomic_path` (all or nothing)."""
     if not any(c in mode for c in "wx"):
-        raise ValueError(f"The 'mode' parameter of atomic_open must be a writing mode ('w', 'wb', ...). Got {mode!r} instead.")
+        raise ValueError(
+            f"The 'mode' parameter of atomic_open must be a writing mode ('w', 'wb', ...). Got {mode!r} instead."
+        )
     with atomic_path(path) as tmp:
         with open(tmp, mode.replace("x", "w"), **kwargs) as f:
             yield f
@@ -247,8 +249,9 @@ def save_json(path: str | Path, obj: Any) -> str:
     return write_verified(path, (json.dumps(obj, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-def load_json(path: str | Path, check: Callable[[Any], bool] | None = None,
-              remedy: str = "it will be computed again") -> Any:
+def load_json(
+    path: str | Path, check: Callable[[Any], bool] | None = None, remedy: str = "it will be computed again"
+) -> Any:
     """The JSON in ``path`` (written by :func:`save_json`), or None if absent or damaged.
 
     Parameters
@@ -289,8 +292,10 @@ def _encode(obj, arrays: dict[str, np.ndarray], where: str):
         tensor = _is_tensor(obj)
         array = obj.detach().cpu().numpy() if tensor else obj
         if array.dtype.hasobject:
-            raise TypeError(f"A cached result cannot hold an array of Python objects (at {where}); "
-                            "store numbers, strings as JSON, or a list of str.")
+            raise TypeError(
+                f"A cached result cannot hold an array of Python objects (at {where}); "
+                "store numbers, strings as JSON, or a list of str."
+            )
         name = f"a{len(arrays)}"
         arrays[name] = array
         return {_TENSOR if tensor else _ARRAY: name}
@@ -298,8 +303,10 @@ def _encode(obj, arrays: dict[str, np.ndarray], where: str):
         out = {}
         for key, value in obj.items():
             if not isinstance(key, str) or key in (_ARRAY, _TENSOR, _TUPLE):
-                raise TypeError(f"A cached result's dict keys must be str (and not {_ARRAY!r}, {_TENSOR!r}, "
-                                f"{_TUPLE!r}). Got {key!r} at {where}.")
+                raise TypeError(
+                    f"A cached result's dict keys must be str (and not {_ARRAY!r}, {_TENSOR!r}, "
+                    f"{_TUPLE!r}). Got {key!r} at {where}."
+                )
             out[key] = _encode(value, arrays, f"{where}[{key!r}]")
         return out
     if isinstance(obj, tuple):
@@ -310,8 +317,10 @@ def _encode(obj, arrays: dict[str, np.ndarray], where: str):
         return obj
     if isinstance(obj, np.generic) and not isinstance(obj, np.object_):
         return obj.item()
-    raise TypeError(f"A cached result may hold arrays, tensors, str, int, float, bool, None, lists, tuples "
-                    f"and dicts. Got {type(obj).__name__} at {where}.")
+    raise TypeError(
+        f"A cached result may hold arrays, tensors, str, int, float, bool, None, lists, tuples "
+        f"and dicts. Got {type(obj).__name__} at {where}."
+    )
 
 
 def _decode(obj, arrays: dict[str, np.ndarray]):

@@ -70,12 +70,13 @@ def table(rows: Iterable[Iterable[Any]], header: Iterable[str], digits: int = 4)
     add-k  1e+09
     """
     header = [str(h) for h in header]
-    body = [[v if isinstance(v, str) else sig(v, digits) if isinstance(v, (float, int, np.number)) else str(v)
-             for v in row] for row in rows]
+    body = [
+        [v if isinstance(v, str) else sig(v, digits) if isinstance(v, (float, int, np.number)) else str(v) for v in row]
+        for row in rows
+    ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     widths[-1] = max(widths[-1], 9) if body else widths[-1]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
     return "\n".join(lines)
 
@@ -95,7 +96,8 @@ def show_source(obj: Callable | type, *, display: bool = True) -> str:
     if display:
         try:
             from IPython import get_ipython
-            from IPython.display import Markdown, display as ipy_display
+            from IPython.display import Markdown
+            from IPython.display import display as ipy_display
         except ImportError:  # pragma: no cover
             print(src)
         else:

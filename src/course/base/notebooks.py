@@ -102,8 +102,9 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
     from .paths import data_dir
 
     if perturb is not None and perturb not in PERTURBATIONS:
-        raise ValueError(f"The 'perturb' parameter of determinism must be None or one of {PERTURBATIONS}. "
-                         f"Got {perturb!r} instead.")
+        raise ValueError(
+            f"The 'perturb' parameter of determinism must be None or one of {PERTURBATIONS}. Got {perturb!r} instead."
+        )
     source = data_dir()
     root = Path(__file__).resolve().parents[3]
     sanitize = root / "notebooks" / "sanitize.cfg"
@@ -115,8 +116,21 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
             for path in paths:
                 first = path.parent / f".determinism-{path.name}"
                 print(f"run 1 (cold cache): {path} ...", flush=True)
-                subprocess.run([sys.executable, "-m", "course.base.notebooks", "execute", str(path), "--out", str(first),
-                                "--timeout", str(timeout)], env=env1, check=True)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "course.base.notebooks",
+                        "execute",
+                        str(path),
+                        "--out",
+                        str(first),
+                        "--timeout",
+                        str(timeout),
+                    ],
+                    env=env1,
+                    check=True,
+                )
                 firsts.append(first)
             env2 = {**env1, "COURSE_DATA_DIR": str(cold_data_dir(source, Path(tmp) / "run2"))}
             if perturb is not None:
@@ -124,8 +138,22 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
                 env2.update(changed)
                 print("run 2 selects other CPU kernels:", ", ".join(f"{k}={v}" for k, v in changed.items()), flush=True)
             print("run 2 (cold cache), compared with run 1 by nbval ...", flush=True)
-            cmd = [sys.executable, "-m", "pytest", "-p", "no:randomly", "-p", "no:cacheprovider", "-o", "addopts=",
-                   "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(sanitize), *map(str, firsts)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "no:randomly",
+                "-p",
+                "no:cacheprovider",
+                "-o",
+                "addopts=",
+                "--nbval",
+                "--nbval-current-env",
+                "--nbval-sanitize-with",
+                str(sanitize),
+                *map(str, firsts),
+            ]
             return subprocess.run(cmd, env=env2).returncode
         finally:
             if not keep:
@@ -143,8 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     det = sub.add_parser("determinism", help="execute notebooks twice from a cold cache and compare the outputs")
     det.add_argument("paths", nargs="+", type=Path)
     det.add_argument("--timeout", type=int, default=1200, help="seconds per cell")
-    det.add_argument("--perturb", choices=PERTURBATIONS,
-                     help="run 2 picks another OpenBLAS kernel (blas) or other torch, MKL and OpenBLAS kernels (cpu)")
+    det.add_argument(
+        "--perturb",
+        choices=PERTURBATIONS,
+        help="run 2 picks another OpenBLAS kernel (blas) or other torch, MKL and OpenBLAS kernels (cpu)",
+    )
     det.add_argument("--keep", action="store_true", help="keep run 1's notebooks (notebooks/.determinism-*)")
     args = parser.parse_args(argv)
     if args.timeout <= 0:

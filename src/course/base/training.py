@@ -50,8 +50,7 @@ from torch import nn
 
 from .validation import check_divergence, check_float, check_int
 
-__all__ = ["TrainConfig", "History", "LMScore", "Task", "fit", "lr_at", "make_optimizer", "planned_steps",
-           "perplexity"]
+__all__ = ["TrainConfig", "History", "LMScore", "Task", "fit", "lr_at", "make_optimizer", "planned_steps", "perplexity"]
 
 
 @dataclass(frozen=True)
@@ -189,8 +188,9 @@ def planned_steps(plan: Sequence[Sequence[int]], config: TrainConfig) -> int:
         for n_tokens in epoch:
             steps += 1
             tokens += n_tokens
-            if (config.max_steps is not None and steps >= config.max_steps) or \
-                    (config.max_tokens is not None and tokens >= config.max_tokens):
+            if (config.max_steps is not None and steps >= config.max_steps) or (
+                config.max_tokens is not None and tokens >= config.max_tokens
+            ):
                 return steps
     return steps
 
@@ -199,8 +199,10 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.AdamW:
     """AdamW at ``config.lr`` with weight decay on the matrices only (not on biases and gains)."""
     decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
-    return torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
-                              {"params": no_decay, "weight_decay": 0.0}], lr=config.lr)
+    return torch.optim.AdamW(
+        [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=config.lr,
+    )
 
 
 def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, progress: bool = True) -> History:
@@ -242,8 +244,15 @@ def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, pr
         """Stop with a message naming ``lr`` when a loss is nan or inf (the weights diverged)."""
         if not math.isfinite(value):
             bar.close()
-            check_divergence(value, what, step=f"update {step} of {total}", lr_name="lr", lr=cfg.lr,
-                             owner="TrainConfig", default=TrainConfig.__dataclass_fields__["lr"].default)
+            check_divergence(
+                value,
+                what,
+                step=f"update {step} of {total}",
+                lr_name="lr",
+                lr=cfg.lr,
+                owner="TrainConfig",
+                default=TrainConfig.__dataclass_fields__["lr"].default,
+            )
 
     def validate() -> bool:
         """Evaluate, keep the best weights; return True when patience has run out."""

@@ -104,9 +104,7 @@ def check_int(
         )
     value = int(value)
     if not _in_range(value, low, high, low_closed, high_closed):
-        raise ValueError(
-            f"The {name!r} parameter of {owner} must be an int in the range {rng}. Got {value!r} instead."
-        )
+        raise ValueError(f"The {name!r} parameter of {owner} must be an int in the range {rng}. Got {value!r} instead.")
     return value
 
 
@@ -237,7 +235,7 @@ def check_finite(values: Any, name: str, owner: str, *, labels=None) -> Any:
     # One pass, in blocks of rows so that a huge matrix needs no mask of its size: cheap next to
     # anything done with the array.
     rows = max(1, 2**22 // max(1, arr[0].size)) if len(arr) else 1
-    if all(np.isfinite(arr[i:i + rows]).all() for i in range(0, len(arr), rows)):
+    if all(np.isfinite(arr[i : i + rows]).all() for i in range(0, len(arr), rows)):
         return arr
     finite = np.isfinite(arr)
     bad = tuple(int(i[0]) for i in np.nonzero(~finite))
@@ -254,8 +252,9 @@ class TrainingDivergedError(ValueError, ArithmeticError):
     """Raised when a training loop's loss or weights become nan or inf (the learning rate is too large)."""
 
 
-def check_divergence(value: float, what: str, *, step: str, lr_name: str, lr: float, owner: str,
-                     default: float | None = None) -> None:
+def check_divergence(
+    value: float, what: str, *, step: str, lr_name: str, lr: float, owner: str, default: float | None = None
+) -> None:
     """Stop training with a message naming the learning rate when ``value`` is nan or inf.
 
     Parameters
@@ -273,10 +272,12 @@ def check_divergence(value: float, what: str, *, step: str, lr_name: str, lr: fl
 
     Examples
     --------
-    >>> check_divergence(float("nan"), "the loss", step="update 3 of 10", lr_name="lr", lr=50.0, owner="TrainConfig")
+    >>> check_divergence(float("nan"), "the loss", step="update 3 of 10",  # doctest: +NORMALIZE_WHITESPACE
+    ...                  lr_name="lr", lr=50.0, owner="TrainConfig")
     Traceback (most recent call last):
     ...
-    course.base.validation.TrainingDivergedError: Training diverged: the loss is nan at update 3 of 10. The 'lr' parameter of TrainConfig (50.0) is probably too large: try a smaller one, e.g. lr=5.
+    course.base.validation.TrainingDivergedError: Training diverged: the loss is nan at update 3 of 10. The 'lr'
+    parameter of TrainConfig (50.0) is probably too large: try a smaller one, e.g. lr=5.
     """
     if math.isfinite(value):
         return
@@ -308,10 +309,11 @@ def check_tokens(tokens: Any, name: str, owner: str) -> list | tuple:
     --------
     >>> check_tokens(("the", "cat"), "context", "NGramLM.prob")
     ('the', 'cat')
-    >>> check_tokens("the cat", "context", "NGramLM.prob")
+    >>> check_tokens("the cat", "context", "NGramLM.prob")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    TypeError: The 'context' parameter of NGramLM.prob must be a sequence of str tokens. Got a str ('the cat') instead: tokenize it first (e.g. "the cat".split()), or wrap one word as [word].
+    TypeError: The 'context' parameter of NGramLM.prob must be a sequence of str tokens. Got a str ('the cat')
+    instead: tokenize it first (e.g. "the cat".split()), or wrap one word as [word].
     >>> check_tokens(["the", ""], "context", "NGramLM.prob")
     Traceback (most recent call last):
     ...
@@ -320,7 +322,7 @@ def check_tokens(tokens: Any, name: str, owner: str) -> list | tuple:
     if isinstance(tokens, (str, bytes)):
         raise TypeError(
             f"The {name!r} parameter of {owner} must be a sequence of str tokens. Got a "
-            f"{type(tokens).__name__} ({_preview(tokens)}) instead: tokenize it first (e.g. \"the cat\".split()), "
+            f'{type(tokens).__name__} ({_preview(tokens)}) instead: tokenize it first (e.g. "the cat".split()), '
             "or wrap one word as [word]."
         )
     if tokens is None or not isinstance(tokens, Iterable) or isinstance(tokens, (dict, set, frozenset)):
@@ -339,7 +341,9 @@ def check_tokens(tokens: Any, name: str, owner: str) -> list | tuple:
 def _raise_bad_token(token, name: str, owner: str, where: str) -> None:
     error = ValueError if isinstance(token, str) else TypeError
     kind = "" if isinstance(token, str) else f" ({type(token).__name__})"
-    raise error(f"The {name!r} parameter of {owner} must hold non-empty str tokens. Got {token!r}{kind}{where} instead.")
+    raise error(
+        f"The {name!r} parameter of {owner} must hold non-empty str tokens. Got {token!r}{kind}{where} instead."
+    )
 
 
 def check_sentences(sentences: Any, name: str, owner: str, *, tokens: bool = False) -> list | tuple:
@@ -367,14 +371,17 @@ def check_sentences(sentences: Any, name: str, owner: str, *, tokens: bool = Fal
     --------
     >>> check_sentences((s.split() for s in ["a b", "c"]), "sentences", "NGramLM.fit")
     [['a', 'b'], ['c']]
-    >>> check_sentences("the cat", "sentences", "NGramLM.perplexity")
+    >>> check_sentences("the cat", "sentences", "NGramLM.perplexity")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    TypeError: The 'sentences' parameter of NGramLM.perplexity must be a list of tokenized sentences (each a list of str tokens). Got a str ('the cat') instead: tokenize the text first, e.g. [text.split()].
-    >>> check_sentences(["the", "cat"], "sentences", "NGramLM.perplexity")
+    TypeError: The 'sentences' parameter of NGramLM.perplexity must be a list of tokenized sentences (each a list
+    of str tokens). Got a str ('the cat') instead: tokenize the text first, e.g. [text.split()].
+    >>> check_sentences(["the", "cat"], "sentences", "NGramLM.perplexity")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    TypeError: The 'sentences' parameter of NGramLM.perplexity must be a list of tokenized sentences (each a list of str tokens). Got a str ('the') at index 0 instead: a sentence is a list of tokens, so tokenize it first (and wrap a single tokenized sentence as [tokens]).
+    TypeError: The 'sentences' parameter of NGramLM.perplexity must be a list of tokenized sentences (each a list
+    of str tokens). Got a str ('the') at index 0 instead: a sentence is a list of tokens, so tokenize it first
+    (and wrap a single tokenized sentence as [tokens]).
     """
     if isinstance(sentences, (str, bytes)):
         raise TypeError(
@@ -383,8 +390,7 @@ def check_sentences(sentences: Any, name: str, owner: str, *, tokens: bool = Fal
         )
     if sentences is None or not isinstance(sentences, Iterable) or isinstance(sentences, (dict, set, frozenset)):
         raise TypeError(
-            f"The {name!r} parameter of {owner} must be {_SENTENCES}. "
-            f"Got {type(sentences).__name__} instead."
+            f"The {name!r} parameter of {owner} must be {_SENTENCES}. Got {type(sentences).__name__} instead."
         )
     if not isinstance(sentences, (list, tuple)):
         sentences = list(sentences)  # a generator, a map, an array of lists: read once
@@ -444,13 +450,15 @@ def check_token_values(values: Iterable, name: str, owner: str, sentences=None) 
 
 
 # ---------------------------------------------------------------------------- token ids
-def check_token_ids(ids: Any, name: str, owner: str, vocab_size: int, ignore_index: int | None = None,
-                    unit: str = "words") -> None:
+def check_token_ids(
+    ids: Any, name: str, owner: str, vocab_size: int, ignore_index: int | None = None, unit: str = "words"
+) -> None:
     """Raise naming the vocabulary size if an integer tensor holds ids outside ``[0, vocab_size)``.
 
     One min/max pass in NumPy (plus a mask when ``ignore_index`` marks padding): cheap next to a
-    forward pass, invisible to torch's dispatcher (so operation counts stay the model's), and it replaces torch's "index out of range in self" with a message that says which id
-    and which vocabulary.
+    forward pass, invisible to torch's dispatcher (so operation counts stay the model's), and it
+    replaces torch's "index out of range in self" with a message that says which id and which
+    vocabulary.
 
     Examples
     --------
@@ -462,10 +470,17 @@ def check_token_ids(ids: Any, name: str, owner: str, vocab_size: int, ignore_ind
     """
     import torch
 
-    if not isinstance(ids, torch.Tensor) or ids.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8,
-                                                                 torch.uint8):
+    if not isinstance(ids, torch.Tensor) or ids.dtype not in (
+        torch.int64,
+        torch.int32,
+        torch.int16,
+        torch.int8,
+        torch.uint8,
+    ):
         what = f"a tensor of dtype {ids.dtype}" if isinstance(ids, torch.Tensor) else type(ids).__name__
-        raise TypeError(f"The {name!r} parameter of {owner} must be an integer tensor of token ids. Got {what} instead.")
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must be an integer tensor of token ids. Got {what} instead."
+        )
     if ids.numel() == 0:
         return
     # In NumPy, not torch: no torch operation runs, so chapter 04's operation counts of a forward
@@ -478,5 +493,7 @@ def check_token_ids(ids: Any, name: str, owner: str, vocab_size: int, ignore_ind
     lo, hi = int(values.min()), int(values.max())
     if lo < 0 or hi >= vocab_size:
         allowed = f"[0, {vocab_size})" + ("" if ignore_index is None else f" or {ignore_index} (padding)")
-        raise ValueError(f"The {name!r} parameter of {owner} must hold token ids in {allowed} (the vocabulary has "
-                         f"{vocab_size} {unit}). Got {lo if lo < 0 else hi} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must hold token ids in {allowed} (the vocabulary has "
+            f"{vocab_size} {unit}). Got {lo if lo < 0 else hi} instead."
+        )

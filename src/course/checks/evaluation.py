@@ -91,16 +91,24 @@ def check_three_cos_mul(fn: Callable) -> None:
         seen_differ += want != add
         if isinstance(got, (np.integer, int)) and int(got) == want:
             continue
-        hint = ("Exclude the three query words from the answers." if got in (a, b, c) else
-                "That is the 3CosAdd answer: multiply the shifted cosines of b and c and divide by the "
-                "shifted cosine of a (plus eps) instead of adding and subtracting." if got == add else
-                "Shift every cosine to (cos + 1) / 2 before multiplying and dividing, and return a row id "
-                "(an int), not a score.")
-        raise CheckFailed(f"three_cos_mul(normed of shape {normed.shape}, a={a}, b={b}, c={c}) returned {got!r}, "
-                          f"expected {want}. {hint}")
+        hint = (
+            "Exclude the three query words from the answers."
+            if got in (a, b, c)
+            else "That is the 3CosAdd answer: multiply the shifted cosines of b and c and divide by the "
+            "shifted cosine of a (plus eps) instead of adding and subtracting."
+            if got == add
+            else "Shift every cosine to (cos + 1) / 2 before multiplying and dividing, and return a row id "
+            "(an int), not a score."
+        )
+        raise CheckFailed(
+            f"three_cos_mul(normed of shape {normed.shape}, a={a}, b={b}, c={c}) returned {got!r}, "
+            f"expected {want}. {hint}"
+        )
     require(seen_differ > 0, "internal: no case separates 3CosMul from 3CosAdd")  # pragma: no cover
-    passed(f"three_cos_mul matches a brute-force 3CosMul on {len(cases)} questions "
-           "(and differs from 3CosAdd where it should)")
+    passed(
+        f"three_cos_mul matches a brute-force 3CosMul on {len(cases)} questions "
+        "(and differs from 3CosAdd where it should)"
+    )
 
 
 # ---------------------------------------------------------------------------- offsets
@@ -136,14 +144,14 @@ def check_offset_consistency(fn: Callable) -> None:
     D = 10
     direction = rng.normal(size=D)
     words, vecs = [], []
-    for i in range(6):                                  # planted: b = a + the same direction
+    for i in range(6):  # planted: b = a + the same direction
         a = rng.normal(size=D)
         words += [f"a{i}", f"b{i}"]
         vecs += [a, a + 3 * direction + rng.normal(scale=0.3, size=D)]
-    for i in range(6):                                  # random pairs
+    for i in range(6):  # random pairs
         words += [f"x{i}", f"y{i}"]
         vecs += [rng.normal(size=D), rng.normal(size=D)]
-    for i in range(2):                                  # unnormalised lengths must not matter
+    for i in range(2):  # unnormalised lengths must not matter
         base = rng.normal(size=D)
         words += [f"long{i}", f"short{i}"]
         vecs += [50 * base, 0.01 * (base + direction)]
@@ -161,9 +169,12 @@ def check_offset_consistency(fn: Callable) -> None:
             ok = abs(float(got) - want) < 1e-6
         except (TypeError, ValueError):
             ok = False
-        require(ok, f"offset_consistency on the {name} {pairs[:2]}... returned {got!r}, expected {want:.6f}. "
-                    "Normalise each word vector before taking b - a, then average the cosine over every "
-                    "pair of offsets (i < j), each pair once.")
+        require(
+            ok,
+            f"offset_consistency on the {name} {pairs[:2]}... returned {got!r}, expected {want:.6f}. "
+            "Normalise each word vector before taking b - a, then average the cosine over every "
+            "pair of offsets (i < j), each pair once.",
+        )
     passed(f"offset_consistency matches the brute-force mean cosine on {len(cases)} sets of pairs")
 
 
@@ -183,10 +194,17 @@ def check_nearest_without_exclusion(fn: Callable) -> None:
         got = _call(fn, normed, a, b, c)
         want = _brute(normed, a, b, c, "query", exclude=False)
         won_by_query += want in (a, b, c)
-        require(isinstance(got, (int, np.integer)) and int(got) == want,
-                f"nearest_without_exclusion(normed of shape {normed.shape}, a={a}, b={b}, c={c}) returned "
-                f"{got!r}, expected {want}"
-                + (" (one of the query words: do not exclude them here)." if want in (a, b, c) else
-                   ". Rank every word by cosine with b - a + c."))
-    passed(f"nearest_without_exclusion matches brute force on {len(cases)} questions "
-           f"({won_by_query} of them answered by a query word)")
+        require(
+            isinstance(got, (int, np.integer)) and int(got) == want,
+            f"nearest_without_exclusion(normed of shape {normed.shape}, a={a}, b={b}, c={c}) returned "
+            f"{got!r}, expected {want}"
+            + (
+                " (one of the query words: do not exclude them here)."
+                if want in (a, b, c)
+                else ". Rank every word by cosine with b - a + c."
+            ),
+        )
+    passed(
+        f"nearest_without_exclusion matches brute force on {len(cases)} questions "
+        f"({won_by_query} of them answered by a query word)"
+    )

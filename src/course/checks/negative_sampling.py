@@ -47,27 +47,34 @@ def check_sgns_gradients(fn: Callable) -> None:
     for D, K, scale in [(3, 1, 0.5), (5, 5, 1.0), (8, 15, 2.0), (4, 3, 6.0)]:
         h, u_pos, U_neg = rng.normal(0, scale, D), rng.normal(0, scale, D), rng.normal(0, scale, (K, D))
         got = _call(fn, h.copy(), u_pos.copy(), U_neg.copy())
-        require(isinstance(got, tuple) and len(got) == 4,
-                f"Return a tuple (loss, d_h, d_u_pos, d_U_neg); got {type(got).__name__} of length "
-                f"{len(got) if hasattr(got, '__len__') else '?'}.")
+        require(
+            isinstance(got, tuple) and len(got) == 4,
+            f"Return a tuple (loss, d_h, d_u_pos, d_U_neg); got {type(got).__name__} of length "
+            f"{len(got) if hasattr(got, '__len__') else '?'}.",
+        )
         loss, d_h, d_u, d_U = got
         # The reference on a vocabulary of 1 + 1 + K words: input 0, output 1, noise 2 .. K + 1.
         W_in = np.vstack([h, np.zeros((K + 1, D))])
         W_out = np.vstack([np.zeros(D), u_pos, U_neg])
         ref_loss, g_in, g_out = reference.skipgram_negative(W_in, W_out, [0], [1], [list(range(2, K + 2))])
         case = f"D={D}, K={K}, vectors of scale {scale}"
-        require(np.isclose(float(loss), ref_loss, rtol=1e-6),
-                f"loss is {float(loss):.6g} but should be {ref_loss:.6g} ({case}). The loss is "
-                "-log sigmoid(u_pos.h) - sum_k log sigmoid(-u_k.h): note the minus sign inside for noise words.")
+        require(
+            np.isclose(float(loss), ref_loss, rtol=1e-6),
+            f"loss is {float(loss):.6g} but should be {ref_loss:.6g} ({case}). The loss is "
+            "-log sigmoid(u_pos.h) - sum_k log sigmoid(-u_k.h): note the minus sign inside for noise words.",
+        )
         for name, value, want in [("d_u_pos", d_u, g_out[1]), ("d_U_neg", d_U, g_out[2:]), ("d_h", d_h, g_in[0])]:
             value = np.asarray(value, dtype=float)
             require(value.shape == want.shape, f"{name} has shape {value.shape}, expected {want.shape} ({case}).")
             if not np.allclose(value, want, rtol=1e-6, atol=1e-9):
-                hint = {"d_u_pos": "(sigmoid(u_pos.h) - 1) * h",
-                        "d_U_neg": "sigmoid(U_neg @ h)[:, None] * h",
-                        "d_h": "(sigmoid(u_pos.h) - 1) * u_pos + sum_k sigmoid(u_k.h) * u_k"}[name]
-                raise CheckFailed(f"{name} is off by up to {np.abs(value - want).max():.3g} ({case}); "
-                                  f"it should be {hint}.")
+                hint = {
+                    "d_u_pos": "(sigmoid(u_pos.h) - 1) * h",
+                    "d_U_neg": "sigmoid(U_neg @ h)[:, None] * h",
+                    "d_h": "(sigmoid(u_pos.h) - 1) * u_pos + sum_k sigmoid(u_k.h) * u_k",
+                }[name]
+                raise CheckFailed(
+                    f"{name} is off by up to {np.abs(value - want).max():.3g} ({case}); it should be {hint}."
+                )
     passed("sgns_gradients matches the reference loss and all three gradients on 4 random cases")
 
 
@@ -98,19 +105,27 @@ def check_alias_table(build: Callable) -> None:
         got = _call(build, p.copy())
         require(isinstance(got, tuple) and len(got) == 2, "Return a tuple (prob, alias).")
         prob, alias = (np.asarray(x) for x in got)
-        require(prob.shape == (len(p),) and alias.shape == (len(p),),
-                f"prob and alias must have shape ({len(p)},); got {prob.shape} and {alias.shape} ({name}).")
-        require(np.issubdtype(alias.dtype, np.integer) and alias.min() >= 0 and alias.max() < len(p),
-                f"alias must hold word ids in 0..{len(p) - 1} ({name}); got {alias!r}.")
-        require(np.all(prob >= -1e-12) and np.all(prob <= 1 + 1e-12),
-                f"prob must hold probabilities in [0, 1] ({name}); got values in [{prob.min():.3g}, {prob.max():.3g}]. "
-                "Did you forget to scale p by V (each column holds mass 1/V)?")
+        require(
+            prob.shape == (len(p),) and alias.shape == (len(p),),
+            f"prob and alias must have shape ({len(p)},); got {prob.shape} and {alias.shape} ({name}).",
+        )
+        require(
+            np.issubdtype(alias.dtype, np.integer) and alias.min() >= 0 and alias.max() < len(p),
+            f"alias must hold word ids in 0..{len(p) - 1} ({name}); got {alias!r}.",
+        )
+        require(
+            np.all(prob >= -1e-12) and np.all(prob <= 1 + 1e-12),
+            f"prob must hold probabilities in [0, 1] ({name}); got values in [{prob.min():.3g}, {prob.max():.3g}]. "
+            "Did you forget to scale p by V (each column holds mass 1/V)?",
+        )
         q = _alias_distribution(prob, alias)
         if not np.allclose(q, p, atol=1e-9):
             i = int(np.argmax(np.abs(q - p)))
-            raise CheckFailed(f"The table draws word {i} with probability {q[i]:.6g}, but p[{i}] = {p[i]:.6g} ({name}). "
-                              "Each time a small column is filled, the large column must give up exactly "
-                              "1 - scaled[small] of its mass.")
+            raise CheckFailed(
+                f"The table draws word {i} with probability {q[i]:.6g}, but p[{i}] = {p[i]:.6g} ({name}). "
+                "Each time a small column is filled, the large column must give up exactly "
+                "1 - scaled[small] of its mass."
+            )
     passed("alias table reproduces the distribution exactly on 6 cases (uniform, one word, zeros, Zipf, random)")
 
 
@@ -128,9 +143,11 @@ def check_noise_share(fn: Callable) -> None:
             got = _call(fn, counts.copy(), alpha, top)
             want = float(noise_distribution(counts, alpha)[:top].sum())
             require(np.isscalar(got) or np.ndim(got) == 0, f"Return one number; got {type(got).__name__}.")
-            require(np.isclose(float(got), want, rtol=1e-9),
-                    f"For alpha={alpha}, top={top} you returned {float(got):.6g}; the {top} most frequent words "
-                    f"hold {want:.6g} of U(w)^alpha / sum_w U(w)^alpha.")
+            require(
+                np.isclose(float(got), want, rtol=1e-9),
+                f"For alpha={alpha}, top={top} you returned {float(got):.6g}; the {top} most frequent words "
+                f"hold {want:.6g} of U(w)^alpha / sum_w U(w)^alpha.",
+            )
     passed("noise_share matches U(w)^alpha / Z for alpha in (0, 0.5, 0.75, 1) and top in (1, 3, 10)")
 
 
@@ -175,7 +192,9 @@ def check_shifted_pmi(fn: Callable) -> None:
         same = np.isclose(got, want, rtol=1e-9) | (np.isneginf(got) & np.isneginf(want))
         if not same.all():
             i, j = np.argwhere(~same)[0]
-            raise CheckFailed(f"Entry ({i}, {j}) is {got[i, j]:.6g} but should be {want[i, j]:.6g} (k={k}): "
-                              "log(#(w,c) * |D| / (#(w) * #(c))) - log(k), with |D| the total number of pairs "
-                              "and -inf where #(w,c) = 0.")
+            raise CheckFailed(
+                f"Entry ({i}, {j}) is {got[i, j]:.6g} but should be {want[i, j]:.6g} (k={k}): "
+                "log(#(w,c) * |D| / (#(w) * #(c))) - log(k), with |D| the total number of pairs "
+                "and -inf where #(w,c) = 0."
+            )
     passed("shifted_pmi matches log(#(w,c)|D| / (#(w)#(c))) - log k on 3 count matrices")

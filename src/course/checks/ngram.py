@@ -37,23 +37,31 @@ def check_addk(addk: Callable[[np.ndarray, float], np.ndarray]) -> None:
     """
     rng = np.random.default_rng(0)
     cases = [(np.array([2.0, 1.0, 0.0, 0.0, 0.0]), 0.5), (np.zeros(6), 1.0)]
-    cases += [(rng.poisson(lam, size=size).astype(float), k)
-              for lam, size, k in [(0.3, 50, 1.0), (5.0, 20, 0.01), (0.0, 10, 2.0)]]
+    cases += [
+        (rng.poisson(lam, size=size).astype(float), k)
+        for lam, size, k in [(0.3, 50, 1.0), (5.0, 20, 0.01), (0.0, 10, 2.0)]
+    ]
     for counts, k in cases:
         got = np.asarray(addk(counts.copy(), k), dtype=float)
-        require(got.shape == counts.shape,
-                f"addk(counts, k={k}) returned shape {got.shape}; expected {counts.shape}, one "
-                "probability per word of the vocabulary.")
+        require(
+            got.shape == counts.shape,
+            f"addk(counts, k={k}) returned shape {got.shape}; expected {counts.shape}, one "
+            "probability per word of the vocabulary.",
+        )
         total = got.sum()
         unseen = " after an unseen context (all counts 0)" if counts.sum() == 0 else ""
-        require(abs(total - 1) < 1e-9,
-                f"addk(counts, k={k}) sums to {total:.6g}, not 1{unseen}. The denominator must be "
-                "c(h.) + k|V|: the context count plus k for each of the |V| words.")
+        require(
+            abs(total - 1) < 1e-9,
+            f"addk(counts, k={k}) sums to {total:.6g}, not 1{unseen}. The denominator must be "
+            "c(h.) + k|V|: the context count plus k for each of the |V| words.",
+        )
         want = (counts + k) / (counts.sum() + k * len(counts))
         i = int(np.argmax(np.abs(got - want)))
-        require(np.allclose(got, want, rtol=1e-9, atol=1e-12),
-                f"addk(counts, k={k}) gives {got[i]:.6g} for a word with count {counts[i]:g}; "
-                f"expected (c + k) / (c(h.) + k|V|) = {want[i]:.6g}.")
+        require(
+            np.allclose(got, want, rtol=1e-9, atol=1e-12),
+            f"addk(counts, k={k}) gives {got[i]:.6g} for a word with count {counts[i]:g}; "
+            f"expected (c + k) / (c(h.) + k|V|) = {want[i]:.6g}.",
+        )
     passed("add-k gives (c(hw) + k) / (c(h.) + k|V|) and sums to 1, also after an unseen context")
 
 
@@ -76,10 +84,12 @@ def check_stupid_backoff(stupid_backoff: Callable[[NGramLM, str, list, float], f
             for word in words:
                 want = reference.prob(word, context)
                 got = stupid_backoff(counts_only, word, list(context), 0.4)
-                require(got is not None and math.isclose(float(got), want, rel_tol=1e-9, abs_tol=1e-12),
-                        f"order {order}: S({word!r} | {' '.join(context) or '<s>'}) is {got}; expected "
-                        f"{want:.6g}. Use the longest context (at most order - 1 words, padded with "
-                        "<s>) whose n-gram was seen, times alpha for every order you backed off.")
+                require(
+                    got is not None and math.isclose(float(got), want, rel_tol=1e-9, abs_tol=1e-12),
+                    f"order {order}: S({word!r} | {' '.join(context) or '<s>'}) is {got}; expected "
+                    f"{want:.6g}. Use the longest context (at most order - 1 words, padded with "
+                    "<s>) whose n-gram was seen, times alpha for every order you backed off.",
+                )
     passed("stupid backoff matches NGramLM(estimator='stupid_backoff') for orders 1-3")
 
 
@@ -106,8 +116,13 @@ def check_continuation_prob(continuation_prob: Callable[[Counter], dict]) -> Non
             if value is not None and math.isclose(value, want, rel_tol=1e-9):
                 continue
             mle = sum(c for g, c in bigrams.items() if g[1] == w) / sum(bigrams.values())
-            hint = (" That is the unigram MLE c(w) / N: count distinct left neighbours, not occurrences."
-                    if value is not None and math.isclose(value, mle) else "")
-            raise CheckFailed(f"P_cont({w!r}) is {value}; expected N1+(. {w}) / N1+(. .) = "
-                              f"{lm.continuation_count([w])} / {types} = {want:.6g}.{hint}")
+            hint = (
+                " That is the unigram MLE c(w) / N: count distinct left neighbours, not occurrences."
+                if value is not None and math.isclose(value, mle)
+                else ""
+            )
+            raise CheckFailed(
+                f"P_cont({w!r}) is {value}; expected N1+(. {w}) / N1+(. .) = "
+                f"{lm.continuation_count([w])} / {types} = {want:.6g}.{hint}"
+            )
     passed("continuation probabilities N1+(. w) / N1+(. .) are right")

@@ -32,8 +32,13 @@ def check_param_count(count: Callable[[int, int, int, int, bool], int]) -> None:
         Takes the vocabulary size ``V``, the context size ``N``, the vector size ``D``, the
         number of hidden units ``H`` and whether there are direct connections; returns an int.
     """
-    cases = [(10, 2, 4, 8, False), (10, 2, 4, 8, True), (1000, 3, 30, 50, False),
-             (7, 1, 1, 1, True), (10_000, 4, 64, 64, False)]
+    cases = [
+        (10, 2, 4, 8, False),
+        (10, 2, 4, 8, True),
+        (1000, 3, 30, 50, False),
+        (7, 1, 1, 1, True),
+        (10_000, 4, 64, 64, False),
+    ]
     for V, N, D, H, direct in cases:
         got = count(V, N, D, H, direct)
         want = nnlm_num_parameters(V, N, D, H, direct)
@@ -49,17 +54,19 @@ def check_param_count(count: Callable[[int, int, int, int, bool], int]) -> None:
             N * D * V: "the direct connections W (V x N*D), present when direct=True",
             -N * D * V: "nothing: you counted the direct connections W although direct=False",
             (N - 1) * D * H: "N - 1 blocks of H: the hidden layer sees all N concatenated vectors "
-                             "(H is H x N*D, not H x D)",
+            "(H is H x N*D, not H x D)",
             (N - 1) * D * V: "N - 1 blocks of W: W maps all N concatenated vectors (V x N*D)",
         }
         hint = hints.get(gap)
-        detail = (f" The difference, {gap}, is exactly {hint}." if hint is not None else
-                  " Count C (V x D), H (H x N*D) and d (H), U (V x H) and b (V), and W (V x N*D) "
-                  "when direct=True.")
-        raise CheckFailed(f"count(V={V}, N={N}, D={D}, H={H}, direct={direct}) = {got}; the model "
-                          f"has {want} parameters.{detail}")
-    passed(f"the parameter count matches the NNLM for {len(cases)} configurations, "
-           "with and without direct connections")
+        detail = (
+            f" The difference, {gap}, is exactly {hint}."
+            if hint is not None
+            else " Count C (V x D), H (H x N*D) and d (H), U (V x H) and b (V), and W (V x N*D) when direct=True."
+        )
+        raise CheckFailed(
+            f"count(V={V}, N={N}, D={D}, H={H}, direct={direct}) = {got}; the model has {want} parameters.{detail}"
+        )
+    passed(f"the parameter count matches the NNLM for {len(cases)} configurations, with and without direct connections")
 
 
 def _variants(model: NNLM, context: list[int]) -> dict[str, torch.Tensor]:
@@ -75,8 +82,13 @@ def _variants(model: NNLM, context: list[int]) -> dict[str, torch.Tensor]:
             out = out + model.W.weight @ x
         return out
 
-    return {"right": y(x), "newest word first": y(x_rev), "no tanh": y(x, tanh=False),
-            "no direct connections W x": y(x, direct=False), "no biases d and b": y(x, bias=False)}
+    return {
+        "right": y(x),
+        "newest word first": y(x_rev),
+        "no tanh": y(x, tanh=False),
+        "no direct connections W x": y(x, direct=False),
+        "no biases d and b": y(x, bias=False),
+    }
 
 
 def check_nnlm_logits(logits: Callable[[NNLM, list[int]], torch.Tensor]) -> None:
@@ -100,25 +112,31 @@ def check_nnlm_logits(logits: Callable[[NNLM, list[int]], torch.Tensor]) -> None
             want_all, _ = model(torch.tensor([context]))
             want = want_all[0, -1]  # the window ending at the last word is exactly `context`
             got = torch.as_tensor(logits(model, list(context))).detach().reshape(-1).to(torch.float32)
-            require(got.shape == want.shape,
-                    f"logits(model, {context}) has shape {tuple(got.shape)}; expected ({model.vocab_size},): "
-                    "one score per word of the vocabulary.")
+            require(
+                got.shape == want.shape,
+                f"logits(model, {context}) has shape {tuple(got.shape)}; expected ({model.vocab_size},): "
+                "one score per word of the vocabulary.",
+            )
             if torch.allclose(got, want, atol=1e-5):
                 continue
             for name, value in _variants(model, context).items():
                 if name != "right" and torch.allclose(got, value, atol=1e-5):
-                    raise CheckFailed(f"logits(model, {context}) matches eq. 1 with {name}. "
-                                      + {"newest word first": "The model concatenates the looked-up "
-                                         "vectors oldest first: x = (C[w_1], ..., C[w_N]).",
-                                         "no tanh": "The hidden layer is tanh(d + H x).",
-                                         "no direct connections W x": "Add model.W(x) when the model "
-                                         "has direct connections.",
-                                         "no biases d and b": "Include the biases: model.H.bias is d "
-                                         "and model.U.bias is b."}[name])
+                    raise CheckFailed(
+                        f"logits(model, {context}) matches eq. 1 with {name}. "
+                        + {
+                            "newest word first": "The model concatenates the looked-up "
+                            "vectors oldest first: x = (C[w_1], ..., C[w_N]).",
+                            "no tanh": "The hidden layer is tanh(d + H x).",
+                            "no direct connections W x": "Add model.W(x) when the model has direct connections.",
+                            "no biases d and b": "Include the biases: model.H.bias is d and model.U.bias is b.",
+                        }[name]
+                    )
             worst = float((got - want).abs().max())
-            raise CheckFailed(f"logits(model, {context}) differs from the model's logits by up to "
-                              f"{worst:.3g}. Compute x = concatenated C[w] (oldest first), then "
-                              "b + W x + U tanh(d + H x).")
+            raise CheckFailed(
+                f"logits(model, {context}) differs from the model's logits by up to "
+                f"{worst:.3g}. Compute x = concatenated C[w] (oldest first), then "
+                "b + W x + U tanh(d + H x)."
+            )
     passed("your logits equal eq. 1 of Bengio et al. (2003) on 5 contexts, with direct connections")
 
 
@@ -142,8 +160,10 @@ def check_mixture_perplexity(mixture: Callable[[np.ndarray, np.ndarray, float], 
         geometric = math.exp(float(np.mean(lam * nll_a + (1 - lam) * nll_b)))
         swapped = math.exp(float(np.mean(-np.log((1 - lam) * np.exp(-nll_a) + lam * np.exp(-nll_b)))))
         if math.isclose(got, geometric, rel_tol=1e-6):
-            hint = ("you mixed the log-probabilities (a weighted geometric mean, not a distribution); "
-                    "mix the probabilities: P = lam exp(-nll_a) + (1 - lam) exp(-nll_b)")
+            hint = (
+                "you mixed the log-probabilities (a weighted geometric mean, not a distribution); "
+                "mix the probabilities: P = lam exp(-nll_a) + (1 - lam) exp(-nll_b)"
+            )
         elif math.isclose(got, swapped, rel_tol=1e-6):
             hint = "lam weighs the first model: P = lam P_a + (1 - lam) P_b"
         elif math.isclose(got, math.log(want), rel_tol=1e-6):

@@ -36,8 +36,13 @@ def _variants(model: RNNLM, idx: torch.Tensor) -> dict[str, torch.Tensor]:
             hs.append(h)
         return torch.stack(hs, 1)
 
-    return {"right": run(), "sigmoid": run(f=torch.sigmoid), "no bias": run(bias=False),
-            "no carry": run(carry=False), "W not transposed": run(transpose=False)}
+    return {
+        "right": run(),
+        "sigmoid": run(f=torch.sigmoid),
+        "no bias": run(bias=False),
+        "no carry": run(carry=False),
+        "W not transposed": run(transpose=False),
+    }
 
 
 _HINTS = {
@@ -65,17 +70,20 @@ def check_hidden_states(hidden_states: Callable[[RNNLM, torch.Tensor], torch.Ten
     with torch.no_grad():
         want = model.recurrence(model.U[idx], torch.zeros(2, 4))[0]
         got = torch.as_tensor(hidden_states(model, idx.clone())).detach().to(torch.float32)
-        require(tuple(got.shape) == (2, 6, 4),
-                f"hidden_states(model, idx) has shape {tuple(got.shape)} for idx of shape (2, 6); "
-                "expected (B, T, H) = (2, 6, 4).")
+        require(
+            tuple(got.shape) == (2, 6, 4),
+            f"hidden_states(model, idx) has shape {tuple(got.shape)} for idx of shape (2, 6); "
+            "expected (B, T, H) = (2, 6, 4).",
+        )
         if not torch.allclose(got, want, atol=1e-5):
             for name, value in _variants(model, idx).items():
                 if name != "right" and torch.allclose(got, value, atol=1e-5):
-                    raise CheckFailed(f"hidden_states(model, idx) matches the recurrence with {name}: "
-                                      + _HINTS[name])
+                    raise CheckFailed(f"hidden_states(model, idx) matches the recurrence with {name}: " + _HINTS[name])
             t = int((got - want).abs().amax(dim=(0, 2)).gt(1e-5).nonzero()[0])
-            raise CheckFailed(f"hidden_states(model, idx) first differs from the model at step t = {t + 1}: "
-                              "h_t = tanh(U x_t + W h_(t-1) + b), with U x_t = model.U[idx[:, t]].")
+            raise CheckFailed(
+                f"hidden_states(model, idx) first differs from the model at step t = {t + 1}: "
+                "h_t = tanh(U x_t + W h_(t-1) + b), with U x_t = model.U[idx[:, t]]."
+            )
     passed("your loop gives the model's hidden states h_1 ... h_T")
 
 
@@ -92,7 +100,7 @@ def check_decay_factor(decay_factor: Callable[[np.ndarray], float]) -> None:
     rng = np.random.default_rng(0)
     for rho in (0.5, 0.8, 0.95):
         k = np.arange(30)
-        norms = 2.0 * rho ** k * np.exp(rng.normal(0, 0.1, size=30))
+        norms = 2.0 * rho**k * np.exp(rng.normal(0, 0.1, size=30))
         norms[0] *= 5.0  # the last step is special (it sees the loss directly): excluded
         slope = np.polyfit(k[1:], np.log(norms[1:]), 1)[0]
         want = math.exp(slope)
@@ -105,8 +113,9 @@ def check_decay_factor(decay_factor: Callable[[np.ndarray], float]) -> None:
             hint = "fit k = 1 ... K only: norms[0] (the step that sees the loss) is excluded"
         else:
             hint = "fit ln(norms[k]) = a + k ln(rho) by least squares over k = 1 ... K, return rho"
-        raise CheckFailed(f"decay_factor(norms) = {got:.6g} for norms decaying like {rho}^k; "
-                          f"expected {want:.6g}: {hint}.")
+        raise CheckFailed(
+            f"decay_factor(norms) = {got:.6g} for norms decaying like {rho}^k; expected {want:.6g}: {hint}."
+        )
     passed("the decay factor is exp(slope) of the least-squares fit of ln ||dL_T/dh_(T-k)|| on k")
 
 
@@ -122,14 +131,20 @@ def check_stream(as_stream: Callable[[Sequence[np.ndarray]], list]) -> None:
     rows = [np.array([0, 5, 6, 0]), np.array([0, 7, 0]), np.array([0, 8, 9, 5, 0])]
     want = np.array([0, 5, 6, 0, 7, 0, 8, 9, 5, 0])
     got = as_stream([r.copy() for r in rows])
-    require(isinstance(got, (list, tuple)) and len(got) == 1,
-            f"as_stream(rows) should return a list holding one row; got {type(got).__name__} "
-            f"of length {len(got) if hasattr(got, '__len__') else '?'}.")
+    require(
+        isinstance(got, (list, tuple)) and len(got) == 1,
+        f"as_stream(rows) should return a list holding one row; got {type(got).__name__} "
+        f"of length {len(got) if hasattr(got, '__len__') else '?'}.",
+    )
     row = np.asarray(got[0])
     n_want, n_got = count_targets(rows), count_targets([row])
-    require(n_got == n_want,
-            f"your stream predicts {n_got} tokens but the sentences have {n_want} (every word and one "
-            "</s> per sentence): keep exactly one </s> between two sentences and one at each end.")
-    require(np.array_equal(row, want),
-            f"as_stream(rows)[0] is {row.tolist()}; expected {want.tolist()} (the sentences in order).")
+    require(
+        n_got == n_want,
+        f"your stream predicts {n_got} tokens but the sentences have {n_want} (every word and one "
+        "</s> per sentence): keep exactly one </s> between two sentences and one at each end.",
+    )
+    require(
+        np.array_equal(row, want),
+        f"as_stream(rows)[0] is {row.tolist()}; expected {want.tolist()} (the sentences in order).",
+    )
     passed("the stream predicts the same tokens as the sentences, in the same order")

@@ -33,7 +33,7 @@ def _call(fn: Callable, *args):
         raise CheckFailed(f"Expected a function, got {type(fn).__name__}.")
     try:
         return fn(*args)
-    except (CheckFailed, NotImplementedError):   # an unanswered stub says so itself
+    except (CheckFailed, NotImplementedError):  # an unanswered stub says so itself
         raise
     except Exception as exc:  # a student's bug: say which input triggered it
         raise CheckFailed(f"Your function raised {type(exc).__name__}: {exc} (inputs: {_short(args)}).") from exc
@@ -63,10 +63,12 @@ def check_pair_count(fn: Callable[[int, int], int]) -> None:
         for w in range(1, 7):
             got = _call(fn, n, w)
             want = _brute_pairs(n, w)
-            require(np.isscalar(got) and float(got) == want,
-                    f"pair_count({n}, {w}) returned {got!r}, but a sentence of {n} words with window {w} "
-                    f"has {want} (centre, context) pairs (words at distance 1..{w} on both sides, "
-                    f"cut at the sentence edges).")
+            require(
+                np.isscalar(got) and float(got) == want,
+                f"pair_count({n}, {w}) returned {got!r}, but a sentence of {n} words with window {w} "
+                f"has {want} (centre, context) pairs (words at distance 1..{w} on both sides, "
+                f"cut at the sentence edges).",
+            )
     passed("pair_count matches brute-force enumeration for n in 1..12, window in 1..6")
 
 
@@ -80,9 +82,11 @@ def check_expected_pair_count(fn: Callable[[int, int], float]) -> None:
         for w in range(1, 7):
             got = _call(fn, n, w)
             want = sum(min(t, r) + min(n - 1 - t, r) for t in range(n) for r in range(1, w + 1)) / w
-            require(np.isscalar(got) and abs(float(got) - want) <= 1e-9 * max(1.0, want),
-                    f"expected_pair_count({n}, {w}) returned {got!r}, but with the effective window "
-                    f"uniform on 1..{w} a sentence of {n} words gives {want:.6g} pairs on average.")
+            require(
+                np.isscalar(got) and abs(float(got) - want) <= 1e-9 * max(1.0, want),
+                f"expected_pair_count({n}, {w}) returned {got!r}, but with the effective window "
+                f"uniform on 1..{w} a sentence of {n} words gives {want:.6g} pairs on average.",
+            )
     passed("expected_pair_count matches the average over reduced windows 1..window")
 
 
@@ -99,19 +103,27 @@ def check_cbow_softmax_gradient(fn: Callable) -> None:
     for context, center in (([1, 2], 0), ([3, 3, 5, 6], 2), ([4], 4)):
         W_in, W_out = rng.normal(size=(V, D)), rng.normal(size=(V, D))
         got = _call(fn, W_in.copy(), W_out.copy(), list(context), center)
-        require(isinstance(got, tuple) and len(got) == 2,
-                f"Return a tuple (grad_in, grad_out); got {type(got).__name__}.")
+        require(
+            isinstance(got, tuple) and len(got) == 2, f"Return a tuple (grad_in, grad_out); got {type(got).__name__}."
+        )
         g_in, g_out = (np.asarray(g, dtype=np.float64) for g in got)
         _, want_in, want_out = cbow_softmax(W_in, W_out, np.array([context]), None, np.array([center]))
         for name, g, want in (("grad_in", g_in, want_in), ("grad_out", g_out, want_out)):
             require(g.shape == want.shape, f"{name} must have shape {want.shape}; got {g.shape}.")
             if not np.allclose(g, want, rtol=1e-6, atol=1e-9):
                 row = int(np.abs(g - want).max(axis=1).argmax())
-                hint = (" Did you divide by the number of context words (h is their mean) and count a "
-                        "repeated word twice?") if name == "grad_in" else \
-                    " Every output row gets (softmax_w - [w == center]) * h."
-                raise CheckFailed(f"{name} is wrong for context={context}, center={center}: row {row} is "
-                                  f"{np.round(g[row], 5).tolist()}, expected {np.round(want[row], 5).tolist()}.{hint}")
+                hint = (
+                    (
+                        " Did you divide by the number of context words (h is their mean) and count a "
+                        "repeated word twice?"
+                    )
+                    if name == "grad_in"
+                    else " Every output row gets (softmax_w - [w == center]) * h."
+                )
+                raise CheckFailed(
+                    f"{name} is wrong for context={context}, center={center}: row {row} is "
+                    f"{np.round(g[row], 5).tolist()}, expected {np.round(want[row], 5).tolist()}.{hint}"
+                )
     passed("CBOW full-softmax gradient matches the reference for 3 examples")
 
 
@@ -136,14 +148,25 @@ def check_analogy(fn: Callable) -> None:
 
     kv = _planted_vectors()
     normed = unit_rows(kv.vectors)
-    for a, b, c in (("man", "woman", "king"), ("king", "queen", "boy"), ("girl", "boy", "princess"),
-                    ("man", "king", "woman"), ("apple", "car", "man")):
+    for a, b, c in (
+        ("man", "woman", "king"),
+        ("king", "queen", "boy"),
+        ("girl", "boy", "princess"),
+        ("man", "king", "woman"),
+        ("apple", "car", "man"),
+    ):
         got = _call(fn, kv, a, b, c)
         ids = [kv.key_to_index[w] for w in (a, b, c)]
         want = kv.index_to_key[int(predict_analogies(normed, [ids[0]], [ids[1]], [ids[2]])[0])]
-        require(got == want, f"analogy(kv, {a!r}, {b!r}, {c!r}) returned {got!r}, expected {want!r}. "
-                             + ("Exclude the three query words from the answers." if got in (a, b, c) else
-                                "Rank by cosine with b - a + c, using unit-normalised vectors."))
+        require(
+            got == want,
+            f"analogy(kv, {a!r}, {b!r}, {c!r}) returned {got!r}, expected {want!r}. "
+            + (
+                "Exclude the three query words from the answers."
+                if got in (a, b, c)
+                else "Rank by cosine with b - a + c, using unit-normalised vectors."
+            ),
+        )
     passed("3CosAdd analogy matches course.evaluation on 5 questions")
 
 
@@ -153,21 +176,33 @@ def check_huffman_code_lengths(fn: Callable) -> None:
     from course.word2vec.huffman import HuffmanTree
 
     rng = np.random.default_rng(2)
-    cases = [[5, 3, 2, 1], [1, 1, 1, 1], [100, 1], [8, 4, 2, 1, 1],
-             sorted(rng.integers(1, 50, 20).tolist(), reverse=True),
-             rng.integers(1, 1000, 37).tolist()]
+    cases = [
+        [5, 3, 2, 1],
+        [1, 1, 1, 1],
+        [100, 1],
+        [8, 4, 2, 1, 1],
+        sorted(rng.integers(1, 50, 20).tolist(), reverse=True),
+        rng.integers(1, 1000, 37).tolist(),
+    ]
     for counts in cases:
         got = np.asarray(_call(fn, list(counts)))
-        require(got.shape == (len(counts),),
-                f"For {len(counts)} counts return {len(counts)} code lengths; got shape {got.shape}.")
+        require(
+            got.shape == (len(counts),),
+            f"For {len(counts)} counts return {len(counts)} code lengths; got shape {got.shape}.",
+        )
         kraft = float(np.sum(2.0 ** -got.astype(float)))
-        require(abs(kraft - 1.0) < 1e-9,
-                f"For counts {counts[:8]}{'...' if len(counts) > 8 else ''} the lengths {got.tolist()[:8]} "
-                f"give a Kraft sum of {kraft:.6g}; the leaves of a full binary tree give exactly 1.")
+        require(
+            abs(kraft - 1.0) < 1e-9,
+            f"For counts {counts[:8]}{'...' if len(counts) > 8 else ''} the lengths {got.tolist()[:8]} "
+            f"give a Kraft sum of {kraft:.6g}; the leaves of a full binary tree give exactly 1.",
+        )
         want = int(np.dot(counts, HuffmanTree(counts).code_lengths))
         cost = float(np.dot(counts, got))
-        require(cost == want, f"For counts {counts[:8]}{'...' if len(counts) > 8 else ''} the total "
-                              f"sum(count * length) is {cost:g}, but Huffman's optimum is {want}.")
+        require(
+            cost == want,
+            f"For counts {counts[:8]}{'...' if len(counts) > 8 else ''} the total "
+            f"sum(count * length) is {cost:g}, but Huffman's optimum is {want}.",
+        )
     passed("code lengths form a full binary tree with Huffman's optimal cost on 6 count vectors")
 
 
@@ -186,10 +221,12 @@ def check_path_probability(fn: Callable) -> None:
         probs = tree.word_probabilities(h, U)
         for w in range(tree.vocab_size):
             got = _call(fn, tree, h.copy(), U.copy(), w)
-            require(np.isscalar(got) and np.isclose(float(got), probs[w], rtol=1e-9, atol=1e-12),
-                    f"P(word={w} | h) for a tree of V={tree.vocab_size} returned {got!r}, expected "
-                    f"{probs[w]:.6g} (codes {tree.codes[w].tolist()}, points {tree.points[w].tolist()}). "
-                    "Bit 0 means sigma(+u.h), bit 1 means sigma(-u.h).")
+            require(
+                np.isscalar(got) and np.isclose(float(got), probs[w], rtol=1e-9, atol=1e-12),
+                f"P(word={w} | h) for a tree of V={tree.vocab_size} returned {got!r}, expected "
+                f"{probs[w]:.6g} (codes {tree.codes[w].tolist()}, points {tree.points[w].tolist()}). "
+                "Bit 0 means sigma(+u.h), bit 1 means sigma(-u.h).",
+            )
     passed("path probabilities match HuffmanTree.word_probabilities on 3 trees")
 
 
@@ -204,7 +241,9 @@ def check_hs_hidden_gradient(fn: Callable) -> None:
             _, g_in, _ = skipgram_hierarchical(W_in, U, [0], [w], tree)
             want = g_in[0]
             require(got.shape == want.shape, f"Return a vector of shape {want.shape}; got {got.shape}.")
-            require(np.allclose(got, want, rtol=1e-7, atol=1e-10),
-                    f"Gradient for word {w} (V={tree.vocab_size}) is {np.round(got, 5).tolist()}, expected "
-                    f"{np.round(want, 5).tolist()}: sum over the path of (sigma(u.h) - (1 - code)) * u.")
+            require(
+                np.allclose(got, want, rtol=1e-7, atol=1e-10),
+                f"Gradient for word {w} (V={tree.vocab_size}) is {np.round(got, 5).tolist()}, expected "
+                f"{np.round(want, 5).tolist()}: sum over the path of (sigma(u.h) - (1 - code)) * u.",
+            )
     passed("hierarchical-softmax gradient w.r.t. h matches the reference on 3 trees")

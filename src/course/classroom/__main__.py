@@ -46,8 +46,9 @@ def _positive(name: str):
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"The {name!r} parameter of grade must be a float in the range "
-                                             f"(0, inf). Got {text!r} instead.") from None
+            raise argparse.ArgumentTypeError(
+                f"The {name!r} parameter of grade must be a float in the range (0, inf). Got {text!r} instead."
+            ) from None
         try:
             return check(value, name)
         except ValueError as exc:
@@ -96,16 +97,37 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("submissions", type=Path)
     grade.add_argument("--out", type=Path, default=Path("grades.csv"))
     grade.add_argument("--source", type=Path, default=None, help="folder of the source chapters (default notebooks/)")
-    grade.add_argument("--timeout", type=_positive("--timeout"), default=600.0,
-                       help="seconds a cell may run before it is interrupted (default 600)")
-    grade.add_argument("--notebook-timeout", type=_positive("--notebook-timeout"), default=1800.0,
-                       help="seconds a whole notebook may run (default 1800)")
-    grade.add_argument("--memory", type=_positive("--memory"), default=8192.0,
-                       help="MiB of memory (address space) for each student's kernel (default 8192)")
-    grade.add_argument("--read-only", type=Path, action="append", default=[], metavar="DIR",
-                       help="another folder students' code must not write to (repeatable)")
-    grade.add_argument("--no-sandbox", action="store_true",
-                       help="no namespaces: only the time and memory limits and a temporary folder")
+    grade.add_argument(
+        "--timeout",
+        type=_positive("--timeout"),
+        default=600.0,
+        help="seconds a cell may run before it is interrupted (default 600)",
+    )
+    grade.add_argument(
+        "--notebook-timeout",
+        type=_positive("--notebook-timeout"),
+        default=1800.0,
+        help="seconds a whole notebook may run (default 1800)",
+    )
+    grade.add_argument(
+        "--memory",
+        type=_positive("--memory"),
+        default=8192.0,
+        help="MiB of memory (address space) for each student's kernel (default 8192)",
+    )
+    grade.add_argument(
+        "--read-only",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="another folder students' code must not write to (repeatable)",
+    )
+    grade.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="no namespaces: only the time and memory limits and a temporary folder",
+    )
     check = sub.add_parser("lint", help="list the exercise rules each chapter breaks")
     check.add_argument("notebooks", nargs="*", type=Path)
     table = sub.add_parser("table", help="print the exercise rows of book/teaching.md")
@@ -135,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if errors else 0
 
     if args.command == "grade":
-        from .grade import Limits, check_out, grade as run
+        from .grade import Limits, check_out
+        from .grade import grade as run
 
         if not args.submissions.is_dir():
             parser.error(f"no folder {args.submissions}")
@@ -145,9 +168,16 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(exc))
         sources = _sources(args.source, parser)
         limits = Limits(args.timeout, args.notebook_timeout, args.memory)
-        rows = run(args.submissions, sources, limits, out=args.out, read_only=args.read_only,
-                   isolate=not args.no_sandbox, progress=lambda m: print(m, flush=True),
-                   warn=lambda m: print(m, file=sys.stderr, flush=True))
+        rows = run(
+            args.submissions,
+            sources,
+            limits,
+            out=args.out,
+            read_only=args.read_only,
+            isolate=not args.no_sandbox,
+            progress=lambda m: print(m, flush=True),
+            warn=lambda m: print(m, file=sys.stderr, flush=True),
+        )
         counts = {s: sum(r.status == s for r in rows) for s in ("pass", "fail", "manual")}
         print(f"wrote {args.out}: {len(rows)} rows, " + ", ".join(f"{n} {s}" for s, n in counts.items()))
         return 0

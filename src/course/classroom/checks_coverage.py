@@ -74,14 +74,20 @@ def _dotted(node: ast.expr, imports: dict[str, str]) -> str | None:
 def _asserts_message(item: ast.withitem, test: ast.FunctionDef) -> bool:
     """``pytest.raises(CheckFailed, match=...)``, or ``... as info`` with an assert on ``info`` later."""
     call = item.context_expr
-    if not (isinstance(call, ast.Call) and ast.unparse(call.func).endswith("raises") and call.args
-            and ast.unparse(call.args[0]).endswith("CheckFailed")):
+    if not (
+        isinstance(call, ast.Call)
+        and ast.unparse(call.func).endswith("raises")
+        and call.args
+        and ast.unparse(call.args[0]).endswith("CheckFailed")
+    ):
         return False
     if any(k.arg == "match" for k in call.keywords):
         return True
     var = item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None
-    return var is not None and any(isinstance(n, ast.Assert) and var in {m.id for m in ast.walk(n) if isinstance(m, ast.Name)}
-                                   for n in ast.walk(test))
+    return var is not None and any(
+        isinstance(n, ast.Assert) and var in {m.id for m in ast.walk(n) if isinstance(m, ast.Name)}
+        for n in ast.walk(test)
+    )
 
 
 def wrong_answer_tests(tests_dir: str | Path) -> dict[str, list[str]]:
@@ -119,14 +125,19 @@ def stub_outcome(check: Callable) -> str | None:
     when it passes the stub, or None when a required argument is not a function (a value the
     student computes), in which case the slow test of the student edition is the judge.
     """
+
     def stub(*args, **kwargs):
         raise NotImplementedError()
 
-    required = [p for p in inspect.signature(check).parameters.values()
-                if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [
+        p
+        for p in inspect.signature(check).parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
     annotations = [str(p.annotation) for p in required]
-    if not required or not all("Callable" in a or (a == str(inspect.Parameter.empty) and len(required) == 1)
-                               for a in annotations):
+    if not required or not all(
+        "Callable" in a or (a == str(inspect.Parameter.empty) and len(required) == 1) for a in annotations
+    ):
         return None
     try:
         check(*[stub] * len(required))

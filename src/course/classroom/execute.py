@@ -36,7 +36,9 @@ def check_positive(value, name: str) -> float:
 
     value = check_float(value, name, "grade", low=0.0, low_closed=False)
     if not math.isfinite(value):
-        raise ValueError(f"The {name!r} parameter of grade must be a float in the range (0, inf). Got {value!r} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of grade must be a float in the range (0, inf). Got {value!r} instead."
+        )
     return value
 
 
@@ -111,20 +113,32 @@ def _kernel_env(scratch: Path) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("ipython", "jupyter", "tmp"):
         (scratch / name).mkdir(exist_ok=True)
-    env.update(IPYTHONDIR=str(scratch / "ipython"), JUPYTER_CONFIG_DIR=str(scratch / "jupyter"),
-               TMPDIR=str(scratch / "tmp"), PYTHONNOUSERSITE="1", COURSE_DATA_DIR=str(data_dir()))
+    env.update(
+        IPYTHONDIR=str(scratch / "ipython"),
+        JUPYTER_CONFIG_DIR=str(scratch / "jupyter"),
+        TMPDIR=str(scratch / "tmp"),
+        PYTHONNOUSERSITE="1",
+        COURSE_DATA_DIR=str(data_dir()),
+    )
     return env
 
 
-async def _execute_async(nb, work: Path, scratch: Path, limits: Limits, sandbox: Sandbox,
-                   name: Callable[[int], str] = "cell {}".format) -> Run:
+async def _execute_async(
+    nb, work: Path, scratch: Path, limits: Limits, sandbox: Sandbox, name: Callable[[int], str] = "cell {}".format
+) -> Run:
     """Run the code cells of ``nb`` in place, one by one, within the limits; ``name(i)`` names cell i."""
     from nbclient.exceptions import DeadKernelError
 
     run = Run()
     km = _kernel_manager(sandbox, scratch)
-    client = _client_class()(nb, km=km, timeout=int(math.ceil(limits.timeout)), allow_errors=True,
-                             interrupt_on_timeout=True, resources={"metadata": {"path": str(work)}})
+    client = _client_class()(
+        nb,
+        km=km,
+        timeout=int(math.ceil(limits.timeout)),
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        resources={"metadata": {"path": str(work)}},
+    )
     client._sizes = {}
     read, write = os.pipe()  # the launcher's stdin: it kills the kernel when this process goes away
     log = open(scratch / "kernel.log", "wb")
@@ -134,8 +148,11 @@ async def _execute_async(nb, work: Path, scratch: Path, limits: Limits, sandbox:
             await client.async_start_new_kernel_client()
         except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is a grade
             tail = (scratch / "kernel.log").read_text(errors="replace").strip().splitlines()[-1:]
-            run.stopped = (f"the kernel did not start ({type(exc).__name__}: {exc}" + (f"; {tail[0]}" if tail else "")
-                           + f"; it may use {limits.memory_mb:g} MiB)")
+            run.stopped = (
+                f"the kernel did not start ({type(exc).__name__}: {exc}"
+                + (f"; {tail[0]}" if tail else "")
+                + f"; it may use {limits.memory_mb:g} MiB)"
+            )
             return run
         finally:
             os.close(read)
@@ -149,8 +166,11 @@ async def _execute_async(nb, work: Path, scratch: Path, limits: Limits, sandbox:
                 break
             by_cell = limits.timeout <= left
             limit = limits.timeout if by_cell else left
-            why = (f"a cell ran longer than {limits.timeout:g} s" if by_cell
-                   else f"the notebook ran longer than {limits.notebook_timeout:g} s")
+            why = (
+                f"a cell ran longer than {limits.timeout:g} s"
+                if by_cell
+                else f"the notebook ran longer than {limits.notebook_timeout:g} s"
+            )
             client.timeout = max(1, int(math.ceil(limit)))
             run.executed.add(index)
             start = time.monotonic()
@@ -189,8 +209,9 @@ async def _execute_async(nb, work: Path, scratch: Path, limits: Limits, sandbox:
     return run
 
 
-def execute(nb, work: Path, scratch: Path, limits: Limits, sandbox: Sandbox,
-            name: Callable[[int], str] = "cell {}".format) -> Run:
+def execute(
+    nb, work: Path, scratch: Path, limits: Limits, sandbox: Sandbox, name: Callable[[int], str] = "cell {}".format
+) -> Run:
     """Run the code cells of ``nb`` in place in a fresh kernel started in ``work``, fenced by ``sandbox``.
 
     ``scratch`` is a private folder for the kernel's settings and log and the sandbox's layers;

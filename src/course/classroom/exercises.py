@@ -25,8 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
-    "BEGIN", "END", "STUB", "KINDS", "Violation", "Directive", "Exercise", "Chapter",
-    "directives", "marker_regions", "stub_source", "MarkerError", "python_source",
+    "BEGIN",
+    "END",
+    "STUB",
+    "KINDS",
+    "Violation",
+    "Directive",
+    "Exercise",
+    "Chapter",
+    "directives",
+    "marker_regions",
+    "stub_source",
+    "MarkerError",
+    "python_source",
 ]
 
 BEGIN, END = "BEGIN SOLUTION", "END SOLUTION"  # nbgrader's delimiters: any line containing one is a marker
@@ -50,8 +61,9 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        where = ", ".join(x for x in (self.notebook, self.exercise,
-                                      "" if self.cell is None else f"cell {self.cell}") if x)
+        where = ", ".join(
+            x for x in (self.notebook, self.exercise, "" if self.cell is None else f"cell {self.cell}") if x
+        )
         return f"{where}: [{self.rule}] {self.message}"
 
 
@@ -87,12 +99,15 @@ def directives(source: str, cell: int = 0) -> list[Directive]:
         while j < len(lines) and not (set(lines[j].strip()) == {fence[0]} and len(lines[j].strip()) >= len(fence)):
             j += 1
         if match["name"]:
-            inner, options = lines[i + 1:j], {}
+            inner, options = lines[i + 1 : j], {}
             while inner and (option := _OPTION.match(inner[0])):
                 options[option["key"]] = option["value"]
                 inner = inner[1:]
-            found.append(Directive(match["name"], match["arg"], options, "\n".join(inner).strip(),
-                                   cell, i, min(j + 1, len(lines))))
+            found.append(
+                Directive(
+                    match["name"], match["arg"], options, "\n".join(inner).strip(), cell, i, min(j + 1, len(lines))
+                )
+            )
         i = j + 1
     return found
 
@@ -212,31 +227,57 @@ class Chapter:
             for d in directives(cell.source, i):
                 if d.name == "exercise":
                     if open_block is not None:
-                        self._problem(open_block.label, i, "structure",
-                                      f"the {{exercise}} at cell {i} starts inside the solution of "
-                                      f"{open_block.label}: close it with {{solution-end}} first")
+                        self._problem(
+                            open_block.label,
+                            i,
+                            "structure",
+                            f"the {{exercise}} at cell {i} starts inside the solution of "
+                            f"{open_block.label}: close it with {{solution-end}} first",
+                        )
                     current = self._add_exercise(d)
                 elif d.name == "solution-start":
                     label = d.argument.strip()
                     if open_block is not None:
-                        self._problem(label, i, "structure", f"{{solution-start}} inside the open solution of {open_block.label}")
+                        self._problem(
+                            label, i, "structure", f"{{solution-start}} inside the open solution of {open_block.label}"
+                        )
                     if current is None or current.label != label:
-                        self._problem(label, i, "structure", f"{{solution-start}} {label} does not follow the "
-                                      f"{{exercise}} labelled {label}" + (f" (the last one is {current.label})" if current else ""))
+                        self._problem(
+                            label,
+                            i,
+                            "structure",
+                            f"{{solution-start}} {label} does not follow the "
+                            f"{{exercise}} labelled {label}"
+                            + (f" (the last one is {current.label})" if current else ""),
+                        )
                     if d.options.get("class") != "dropdown":
                         self._problem(label, i, "structure", "{solution-start} needs ':class: dropdown'")
                     open_block = _Block(label, d)
                     self.blocks.append(open_block)
                 elif d.name == "solution-end":
                     if open_block is None:
-                        self._problem(current.label if current else "", i, "structure", "{solution-end} without a {solution-start}")
+                        self._problem(
+                            current.label if current else "",
+                            i,
+                            "structure",
+                            "{solution-end} without a {solution-start}",
+                        )
                     else:
                         open_block.end, open_block = d, None
                 elif d.name == "solution":
-                    self._problem(current.label if current else "", i, "structure",
-                                  "use the gated {solution-start}/{solution-end} pair, so the solution can hold executed code cells")
+                    self._problem(
+                        current.label if current else "",
+                        i,
+                        "structure",
+                        "use the gated {solution-start}/{solution-end} pair, so the solution can hold executed code cells",
+                    )
         if open_block is not None:
-            self._problem(open_block.label, open_block.start.cell, "structure", "{solution-start} is never closed by {solution-end}")
+            self._problem(
+                open_block.label,
+                open_block.start.cell,
+                "structure",
+                "{solution-start} is never closed by {solution-end}",
+            )
         self._attach_solutions()
 
     def _add_exercise(self, d: Directive) -> Exercise:
@@ -248,8 +289,13 @@ class Chapter:
         match = _KINDS.match(d.body)
         kinds = tuple(k.strip().lower() for k in re.split(r",| and ", match["kinds"])) if match else ()
         if not match or not kinds or any(k not in KINDS for k in kinds):
-            self._problem(label, d.cell, "kinds", "the exercise text must start with its kinds, e.g. "
-                          "'(Derivation and coding.)', from: Derivation, Coding, Experiment")
+            self._problem(
+                label,
+                d.cell,
+                "kinds",
+                "the exercise text must start with its kinds, e.g. "
+                "'(Derivation and coding.)', from: Derivation, Coding, Experiment",
+            )
             kinds = tuple(k for k in kinds if k in KINDS)
         exercise = Exercise(label, d.argument, kinds, d.body, d.cell)
         self.exercises.append(exercise)
@@ -313,19 +359,23 @@ class Chapter:
             tree = ast.parse(python_source(source))
         except (MarkerError, SyntaxError):
             return []
-        return [name for node in ast.walk(tree) if isinstance(node, ast.Call)
-                and (name := self._check_of(node.func))]
+        return [name for node in ast.walk(tree) if isinstance(node, ast.Call) and (name := self._check_of(node.func))]
 
 
 def _demo_notebook():
     import nbformat.v4 as v4
 
-    return v4.new_notebook(cells=[
-        v4.new_markdown_cell("```{exercise} Squares\n:label: ex-demo-square\n\n(Coding.) Write `square(x)`.\n```"),
-        v4.new_markdown_cell("```{solution-start} ex-demo-square\n:class: dropdown\n```\nMultiply."),
-        v4.new_code_cell("def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION\n"
-                         "check_square(square)", metadata={"tags": ["solution"]}, execution_count=2,
-                         outputs=[v4.new_output("stream", name="stdout", text="PASS: squares\n")]),
-        v4.new_markdown_cell("```{solution-end}\n```"),
-        v4.new_code_cell("from course.checks.demo import check_square"),
-    ])
+    return v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("```{exercise} Squares\n:label: ex-demo-square\n\n(Coding.) Write `square(x)`.\n```"),
+            v4.new_markdown_cell("```{solution-start} ex-demo-square\n:class: dropdown\n```\nMultiply."),
+            v4.new_code_cell(
+                "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION\ncheck_square(square)",
+                metadata={"tags": ["solution"]},
+                execution_count=2,
+                outputs=[v4.new_output("stream", name="stdout", text="PASS: squares\n")],
+            ),
+            v4.new_markdown_cell("```{solution-end}\n```"),
+            v4.new_code_cell("from course.checks.demo import check_square"),
+        ]
+    )

@@ -49,8 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..base.cache import atomic_open
-from .exercises import Chapter, MarkerError, python_source, stub_source
 from .execute import MIME, Limits, execute
+from .exercises import Chapter, MarkerError, python_source, stub_source
 from .sandbox import Sandbox, isolation_problem
 
 __all__ = ["Row", "Limits", "outcome", "grade_notebook", "grade", "write_csv", "check_out", "FIELDS", "MIME"]
@@ -100,7 +100,7 @@ def grader_cell(label: str, statements: list[str], nonce: str):
     import nbformat.v4 as v4
 
     body = "\n".join("            " + line for s in statements for line in s.split("\n"))
-    source = f'''def _course_grader():
+    source = f"""def _course_grader():
     import contextlib, io
     from IPython.display import publish_display_data
     record = {{"nonce": {nonce!r}, "exercise": {label!r}, "status": "pass"}}
@@ -111,13 +111,16 @@ def grader_cell(label: str, statements: list[str], nonce: str):
         record.update(status="error", ename=type(error).__name__, evalue=str(error))
     publish_display_data({{{MIME!r}: record}})
 _course_grader()
-del _course_grader'''
+del _course_grader"""
     return v4.new_code_cell(source, metadata={"course": {"grader": label}})
 
 
 def _verdict(cell, label: str, nonce: str) -> dict | None:
-    records = [o["data"][MIME] for o in cell.get("outputs", []) if o.get("output_type") == "display_data"
-               and isinstance(o.get("data", {}).get(MIME), dict)]
+    records = [
+        o["data"][MIME]
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "display_data" and isinstance(o.get("data", {}).get(MIME), dict)
+    ]
     mine = [r for r in records if r.get("nonce") == nonce and r.get("exercise") == label]
     return mine[0] if len(mine) == 1 else None
 
@@ -166,8 +169,11 @@ def outcome(cells, verdict: dict | None, checked: bool, limits: Limits = Limits(
         if note:
             problems.append(note)
             continue
-        problems += [_error_message(o.get("ename", "Error"), o.get("evalue", ""), limits)
-                     for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        problems += [
+            _error_message(o.get("ename", "Error"), o.get("evalue", ""), limits)
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
     if problems:
         return "fail", "; ".join(dict.fromkeys(problems))
     if not ran:
@@ -209,14 +215,22 @@ def _read(path: Path):
     if not isinstance(cells, list):
         raise _Unreadable("not a notebook: it has no list of cells")
     for i, cell in enumerate(cells):
-        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw") \
-                or not isinstance(cell.get("source"), str):
+        if (
+            not isinstance(cell, dict)
+            or cell.get("cell_type") not in ("code", "markdown", "raw")
+            or not isinstance(cell.get("source"), str)
+        ):
             raise _Unreadable(f"not a notebook: cell {i} has no cell_type and source")
     return nb
 
 
-def grade_notebook(path: Path, student: str, sources: list[Chapter], limits: Limits = Limits(),
-                   sandbox: Sandbox = Sandbox(isolate=False)) -> list[Row]:
+def grade_notebook(
+    path: Path,
+    student: str,
+    sources: list[Chapter],
+    limits: Limits = Limits(),
+    sandbox: Sandbox = Sandbox(isolate=False),
+) -> list[Row]:
     """Run one submission, fenced in, and return one row per exercise of its chapter (and notebook rows)."""
     path = Path(path)
     notebook_row = lambda message: Row(student, path.name, "(notebook)", "fail", message)  # noqa: E731
@@ -254,7 +268,9 @@ def grade_notebook(path: Path, student: str, sources: list[Chapter], limits: Lim
         work = scratch / "work"
         work.mkdir()
         shutil.copy2(path, work / path.name)  # the kernel's folder: a copy of the submission, nothing else
-        names = {v: f"cell {k}" for k, v in where.items()} | {v: f"the grader's check of {k}" for k, v in graders.items()}
+        names = {v: f"cell {k}" for k, v in where.items()} | {
+            v: f"the grader's check of {k}" for k, v in graders.items()
+        }
         run = execute(run_nb, work, scratch, limits, sandbox, names.get)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -326,12 +342,16 @@ def check_out(out: str | Path, submissions: str | Path) -> Path:
     if not os.access(out.parent, os.W_OK):
         raise ValueError(f"--out {out}: the folder {out.parent} is not writable")
     if out.parent.resolve() == submissions or submissions in out.parent.resolve().parents:
-        raise ValueError(f"--out {out} is inside the submissions folder {submissions}: "
-                         "write the grades where the students' code cannot")
+        raise ValueError(
+            f"--out {out} is inside the submissions folder {submissions}: "
+            "write the grades where the students' code cannot"
+        )
     return out
 
 
-def protected_folders(submissions: Path, sources: Iterable[Path], out: Path | None, extra: Iterable[Path] = ()) -> list[Path]:
+def protected_folders(
+    submissions: Path, sources: Iterable[Path], out: Path | None, extra: Iterable[Path] = ()
+) -> list[Path]:
     """The folders a graded kernel must not write to: the submissions, the course and Python, the grades."""
     from ..base.paths import project_root
 
@@ -340,8 +360,14 @@ def protected_folders(submissions: Path, sources: Iterable[Path], out: Path | No
         folders.append(Path(out).parent)
     if project_root() is not None:
         folders.append(project_root())
-    folders += [Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), Path(site.getusersitepackages()),
-                Path.home() / ".ipython", Path.home() / ".jupyter"]
+    folders += [
+        Path(sys.prefix),
+        Path(sys.base_prefix),
+        Path(sys.exec_prefix),
+        Path(site.getusersitepackages()),
+        Path.home() / ".ipython",
+        Path.home() / ".jupyter",
+    ]
     found = []
     for folder in folders:
         folder = Path(folder).resolve()
@@ -361,9 +387,11 @@ def choose_sandbox(read_only: list[Path], limits: Limits, isolate: bool, warn: C
             if p not in kept:
                 warn(f"warning: {p} holds the temporary folder {scratch.parent}, so students' code can write to it")
         if not isolate:
-            warn("warning: grading without a sandbox (asked): students' code runs with the time and memory "
-                 "limits in a temporary folder, but it CAN write to the submissions folder, the course checkout "
-                 "and anywhere this user can")
+            warn(
+                "warning: grading without a sandbox (asked): students' code runs with the time and memory "
+                "limits in a temporary folder, but it CAN write to the submissions folder, the course checkout "
+                "and anywhere this user can"
+            )
             return Sandbox(memory_mb=limits.memory_mb, isolate=False)
         full = Sandbox(tuple(kept), (data_dir().resolve(),), limits.memory_mb)
         problem = isolation_problem(full, scratch)
@@ -371,12 +399,16 @@ def choose_sandbox(read_only: list[Path], limits: Limits, isolate: bool, warn: C
             return full
         read_only_data = Sandbox(tuple(kept), (), limits.memory_mb)
         if not isolation_problem(read_only_data, scratch):
-            warn(f"warning: no throwaway layer over the data folder ({problem}): it is read-only for students' "
-                 "code, so a chapter that writes to its cache fails")
+            warn(
+                f"warning: no throwaway layer over the data folder ({problem}): it is read-only for students' "
+                "code, so a chapter that writes to its cache fails"
+            )
             return read_only_data
-        warn(f"warning: no sandbox ({problem}): students' code runs with the time and memory limits in a "
-             "temporary folder, but it CAN write to the submissions folder, the course checkout and anywhere "
-             "this user can")
+        warn(
+            f"warning: no sandbox ({problem}): students' code runs with the time and memory limits in a "
+            "temporary folder, but it CAN write to the submissions folder, the course checkout and anywhere "
+            "this user can"
+        )
         return Sandbox(memory_mb=limits.memory_mb, isolate=False)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -386,9 +418,18 @@ def submissions_of(root: Path) -> list[Path]:
     return sorted(p for p in Path(root).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
-def grade(submissions: str | Path, source_paths, limits: Limits | None = None, *, out: str | Path | None = None,
-          read_only: Iterable[str | Path] = (), isolate: bool = True, progress: Callable[[str], None] | None = None,
-          warn: Callable[[str], None] | None = None, timeout: float | None = None) -> list[Row]:
+def grade(
+    submissions: str | Path,
+    source_paths,
+    limits: Limits | None = None,
+    *,
+    out: str | Path | None = None,
+    read_only: Iterable[str | Path] = (),
+    isolate: bool = True,
+    progress: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+    timeout: float | None = None,
+) -> list[Row]:
     """Grade every notebook under ``submissions`` against the chapters at ``source_paths``.
 
     Parameters
@@ -419,8 +460,9 @@ def grade(submissions: str | Path, source_paths, limits: Limits | None = None, *
     out = check_out(out, root) if out is not None else None
     sources = [Chapter.read(p) for p in source_paths]
     warn = warn or (lambda m: print(m, file=sys.stderr))
-    fence = choose_sandbox(protected_folders(root, source_paths, out, [Path(p) for p in read_only]),
-                           limits, isolate, warn)
+    fence = choose_sandbox(
+        protected_folders(root, source_paths, out, [Path(p) for p in read_only]), limits, isolate, warn
+    )
     rows: list[Row] = []
     if out is not None:
         write_csv(rows, out)

@@ -40,8 +40,17 @@ import builtins
 import re
 import symtable
 
-from .exercises import (BEGIN, END, SOLUTION_TAG, Chapter, MarkerError, Violation, marker_regions, python_source,
-                        stub_source)
+from .exercises import (
+    BEGIN,
+    END,
+    SOLUTION_TAG,
+    Chapter,
+    MarkerError,
+    Violation,
+    marker_regions,
+    python_source,
+    stub_source,
+)
 
 __all__ = ["RULES", "lint", "cell_names"]
 
@@ -87,8 +96,7 @@ def _signature(node) -> str:
 
 
 def _is_stub(node) -> bool:
-    return (isinstance(node, ast.Raise) and node.exc is not None
-            and "NotImplementedError" in ast.unparse(node.exc))
+    return isinstance(node, ast.Raise) and node.exc is not None and "NotImplementedError" in ast.unparse(node.exc)
 
 
 def _raises_unanswered(tree: ast.Module) -> bool:
@@ -102,8 +110,13 @@ def _raises_unanswered(tree: ast.Module) -> bool:
             top_level_stub = True
     if top_level_stub:
         return True
-    used = {n.id for stmt in tree.body if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    used = {
+        n.id
+        for stmt in tree.body
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for n in ast.walk(stmt)
+        if isinstance(n, ast.Name)
+    }
     return bool(stubbed & used)
 
 
@@ -128,8 +141,12 @@ class _Linter:
             label = self.exercise_of[i].label if i in self.exercise_of else ""
             if cell.cell_type == "markdown":
                 if BEGIN in cell.source or END in cell.source:
-                    self.add(label, i, "markers", f"a markdown cell mentions '{BEGIN}' or '{END}': nbgrader "
-                             "would replace it; reword it")
+                    self.add(
+                        label,
+                        i,
+                        "markers",
+                        f"a markdown cell mentions '{BEGIN}' or '{END}': nbgrader would replace it; reword it",
+                    )
                 continue
             if cell.cell_type != "code":
                 continue
@@ -141,45 +158,79 @@ class _Linter:
                 continue
             block = self.ch.in_solution(i)
             if block and not tagged:
-                self.add(block.label, i, "markers", f"a code cell inside the solution of {block.label} must be "
-                         f"tagged '{SOLUTION_TAG}', or the student edition shows it")
+                self.add(
+                    block.label,
+                    i,
+                    "markers",
+                    f"a code cell inside the solution of {block.label} must be "
+                    f"tagged '{SOLUTION_TAG}', or the student edition shows it",
+                )
             if tagged and not regions:
-                self.add(label, i, "markers", "a cell tagged 'solution' has no '### BEGIN SOLUTION' ... "
-                         "'### END SOLUTION' region: the student edition would show it whole")
+                self.add(
+                    label,
+                    i,
+                    "markers",
+                    "a cell tagged 'solution' has no '### BEGIN SOLUTION' ... "
+                    "'### END SOLUTION' region: the student edition would show it whole",
+                )
             if regions and not tagged:
                 self.add(label, i, "markers", f"markers in a cell not tagged '{SOLUTION_TAG}'")
             if tagged and not block:
-                self.add(label, i, "markers", "a cell tagged 'solution' outside any {solution-start} ... "
-                         "{solution-end} block")
+                self.add(
+                    label,
+                    i,
+                    "markers",
+                    "a cell tagged 'solution' outside any {solution-start} ... {solution-end} block",
+                )
             lines = cell.source.split("\n")
             for begin, end in regions:
                 for k, want in ((begin, "### " + BEGIN), (end, "### " + END)):
                     if lines[k].strip() != want:
-                        self.add(label, i, "markers", f"line {k + 1} reads {lines[k].strip()!r}; write exactly {want!r}")
+                        self.add(
+                            label, i, "markers", f"line {k + 1} reads {lines[k].strip()!r}; write exactly {want!r}"
+                        )
 
     # -- exercises and their solutions ------------------------------------------------------
     def solutions(self) -> None:
         labelled = {b.label for b in self.ch.blocks}
         for e in self.ch.exercises:
             if e.label and e.label not in labelled:
-                self.add(e.label, e.cell, "structure", f"no {{solution-start}} {e.label} ... {{solution-end}} block follows")
+                self.add(
+                    e.label, e.cell, "structure", f"no {{solution-start}} {e.label} ... {{solution-end}} block follows"
+                )
                 continue
             if "coding" in e.kinds and not e.checks:
-                self.add(e.label, e.cell, "check", "a coding exercise must call a check from "
-                         "course.checks.<chapter> after '### END SOLUTION' (none found)")
+                self.add(
+                    e.label,
+                    e.cell,
+                    "check",
+                    "a coding exercise must call a check from "
+                    "course.checks.<chapter> after '### END SOLUTION' (none found)",
+                )
             if e.checks and "coding" not in e.kinds:
-                self.add(e.label, e.cell, "kinds", f"it calls {', '.join(c.rsplit('.', 1)[1] for c in e.checks)}: "
-                         "add 'coding' to its kinds")
+                self.add(
+                    e.label,
+                    e.cell,
+                    "kinds",
+                    f"it calls {', '.join(c.rsplit('.', 1)[1] for c in e.checks)}: add 'coding' to its kinds",
+                )
             if "derivation" in e.kinds and not e.prose:
-                self.add(e.label, e.cell, "kinds", "a derivation needs its worked answer as prose in the solution dropdown")
+                self.add(
+                    e.label, e.cell, "kinds", "a derivation needs its worked answer as prose in the solution dropdown"
+                )
             if "experiment" in e.kinds and not e.solution_cells:
                 self.add(e.label, e.cell, "kinds", "an experiment needs at least one solution code cell")
             for i in e.solution_cells:
                 kept = self.ch.checks_called(i, student=True)
                 lost = [c for c in dict.fromkeys(self.ch.checks_called(i, student=False)) if c not in kept]
                 for name in lost:
-                    self.add(e.label, i, "check", f"{name.rsplit('.', 1)[1]} is called inside the markers: the "
-                             "student edition loses the call; call it after '### END SOLUTION'")
+                    self.add(
+                        e.label,
+                        i,
+                        "check",
+                        f"{name.rsplit('.', 1)[1]} is called inside the markers: the "
+                        "student edition loses the call; call it after '### END SOLUTION'",
+                    )
                 if kept:
                     self._passes(e.label, i, len(kept))
 
@@ -214,8 +265,13 @@ class _Linter:
             if e is None:
                 for name in sorted(stu_read & stub_only.keys()):
                     label, j = stub_only[name]
-                    self.add(label, i, "later-use", f"cell {i} (not a solution) reads `{name}`, which only the solution "
-                             f"of {label} (cell {j}) defines: define it outside the markers, or use it only in solution cells")
+                    self.add(
+                        label,
+                        i,
+                        "later-use",
+                        f"cell {i} (not a solution) reads `{name}`, which only the solution "
+                        f"of {label} (cell {j}) defines: define it outside the markers, or use it only in solution cells",
+                    )
             else:
                 later = set().union(*(parsed[j][0][1] | parsed[j][1][1] for j in parsed if j > i))
                 self._stub_cell(e, i, src_bound - stu_bound, stu_read, later, src_tree, stu_tree)
@@ -230,18 +286,37 @@ class _Linter:
         for name, node in src_defs.items():
             if name in stu_defs:
                 if _signature(node) != _signature(stu_defs[name]):
-                    self.add(e.label, i, "signature", f"the student edition has `{_signature(stu_defs[name])}`, "
-                             f"the solution `{_signature(node)}`")
+                    self.add(
+                        e.label,
+                        i,
+                        "signature",
+                        f"the student edition has `{_signature(stu_defs[name])}`, the solution `{_signature(node)}`",
+                    )
             elif name in stu_read or name in later or name in named:
-                self.add(e.label, i, "signature", f"`{_signature(node)}` is inside the markers: put the def line "
-                         "above '### BEGIN SOLUTION' and indent the markers into its body, so the student edition "
-                         "keeps the name and signature")
+                self.add(
+                    e.label,
+                    i,
+                    "signature",
+                    f"`{_signature(node)}` is inside the markers: put the def line "
+                    "above '### BEGIN SOLUTION' and indent the markers into its body, so the student edition "
+                    "keeps the name and signature",
+                )
         for name in sorted((own & stu_read) - set(src_defs) - named):
-            self.add(e.label, i, "interface", f"the code after '### END SOLUTION' reads `{name}`, which the solution "
-                     "defines inside the markers, but the exercise text never names it: name it there (`" + name + "`)")
+            self.add(
+                e.label,
+                i,
+                "interface",
+                f"the code after '### END SOLUTION' reads `{name}`, which the solution "
+                "defines inside the markers, but the exercise text never names it: name it there (`" + name + "`)",
+            )
         if not _raises_unanswered(stu_tree):
-            self.add(e.label, i, "raises", "unanswered, the student edition of this cell would not raise "
-                     "NotImplementedError: call the stubbed function (or its check) in the cell")
+            self.add(
+                e.label,
+                i,
+                "raises",
+                "unanswered, the student edition of this cell would not raise "
+                "NotImplementedError: call the stubbed function (or its check) in the cell",
+            )
 
 
 def lint(chapter: Chapter) -> list[Violation]:

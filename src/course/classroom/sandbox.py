@@ -86,8 +86,13 @@ def isolation_problem(sandbox: Sandbox, scratch: Path) -> str:
     if sys.platform != "linux":
         return f"mount and PID namespaces need Linux (this is {sys.platform})"
     try:
-        run = subprocess.run(sandbox.command([sys.executable, "-I", "-c", "pass"], scratch),
-                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            sandbox.command([sys.executable, "-I", "-c", "pass"], scratch),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"cannot run unshare: {exc}"
     if run.returncode:
@@ -135,8 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     kernel = args.kernel[1:] if args.kernel[:1] == ["--"] else args.kernel
     _fence(args.read_only, args.overlay)
     env = {**os.environ, "JPY_PARENT_PID": str(os.getpid())}  # ipykernel exits when its parent changes
-    child = subprocess.Popen([*LOCK, *kernel] if args.lock else kernel, stdin=subprocess.DEVNULL, env=env,
-                             preexec_fn=lambda: _limit(args.memory))
+    child = subprocess.Popen(
+        [*LOCK, *kernel] if args.lock else kernel,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        preexec_fn=lambda: _limit(args.memory),
+    )
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is for the kernel, not for us
     signal.signal(signal.SIGTERM, lambda *_: child.kill())
 

@@ -43,9 +43,11 @@ def _blocking_problems(chapter: Chapter) -> list[str]:
             out.append(f"{chapter.name}, cell {i}: {exc}")
             continue
         if chapter.in_solution(i) and not (tagged and regions):
-            out.append(f"{chapter.name}, cell {i}: a code cell inside a solution dropdown must be tagged "
-                       f"'{SOLUTION_TAG}' and hold '### BEGIN SOLUTION' ... '### END SOLUTION', or the "
-                       "student edition shows the solution")
+            out.append(
+                f"{chapter.name}, cell {i}: a code cell inside a solution dropdown must be tagged "
+                f"'{SOLUTION_TAG}' and hold '### BEGIN SOLUTION' ... '### END SOLUTION', or the "
+                "student edition shows the solution"
+            )
     return out
 
 

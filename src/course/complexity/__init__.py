@@ -18,8 +18,30 @@ The formulas are re-exported here; import the rest from their modules (they impo
 8400.0
 """
 
-from .formulas import (OUTPUTS, Cost, Term, cbow_cost, cost, nnlm_cost, output_factor, rnnlm_cost,
-                       skipgram_cost, training_cost, training_days)
+from .formulas import (
+    OUTPUTS,
+    Cost,
+    Term,
+    cbow_cost,
+    cost,
+    nnlm_cost,
+    output_factor,
+    rnnlm_cost,
+    skipgram_cost,
+    training_cost,
+    training_days,
+)
 
-__all__ = ["OUTPUTS", "Cost", "Term", "cbow_cost", "cost", "nnlm_cost", "output_factor",
-           "rnnlm_cost", "skipgram_cost", "training_cost", "training_days"]
+__all__ = [
+    "OUTPUTS",
+    "Cost",
+    "Term",
+    "cbow_cost",
+    "cost",
+    "nnlm_cost",
+    "output_factor",
+    "rnnlm_cost",
+    "skipgram_cost",
+    "training_cost",
+    "training_days",
+]

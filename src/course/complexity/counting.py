@@ -55,11 +55,11 @@ def _numel(x) -> int:
     return int(x.numel()) if isinstance(x, torch.Tensor) else 0
 
 
-def _mm(a, b) -> int:               # (m, k) @ (k, n)
+def _mm(a, b) -> int:  # (m, k) @ (k, n)
     return a.shape[0] * a.shape[1] * b.shape[1]
 
 
-def _bmm(a, b) -> int:              # (b, m, k) @ (b, k, n)
+def _bmm(a, b) -> int:  # (b, m, k) @ (b, k, n)
     return a.shape[0] * a.shape[1] * a.shape[2] * b.shape[2]
 
 
@@ -110,7 +110,7 @@ def _index_put(args, kwargs) -> int:
     return _numel(args[2]) if accumulate else 0
 
 
-_RULES[_aten.index_put] = ("scatter", None)    # handled by _index_put (needs kwargs)
+_RULES[_aten.index_put] = ("scatter", None)  # handled by _index_put (needs kwargs)
 _RULES[_aten.index_put_] = ("scatter", None)
 _RULES[_aten._index_put_impl_] = ("scatter", None)
 
@@ -203,7 +203,7 @@ class OpCounter(TorchDispatchMode):
         if rule is not None:
             kind, fn = rule
             count = _index_put(args, kwargs) if fn is None else int(fn(args, out))
-            if packet is _aten.mul and count == 0:          # scaling by a scalar: pointwise
+            if packet is _aten.mul and count == 0:  # scaling by a scalar: pointwise
                 kind, count = "pointwise", _numel(out)
         elif torch.Tag.pointwise in func.tags:
             kind, count = "pointwise", _numel(out if isinstance(out, torch.Tensor) else None)
@@ -218,8 +218,7 @@ class OpCounter(TorchDispatchMode):
         return out
 
 
-def count_ops(fn: Callable, *args, tables: Mapping[str, torch.Tensor] | None = None,
-              **kwargs) -> tuple[Any, Counted]:
+def count_ops(fn: Callable, *args, tables: Mapping[str, torch.Tensor] | None = None, **kwargs) -> tuple[Any, Counted]:
     """Run ``fn(*args, **kwargs)`` and count the work of every operator it executes.
 
     Parameters
@@ -283,8 +282,10 @@ class StepCount:
         if phase == "forward+backward":
             total += self.backward.total(kind)
         elif phase != "forward":
-            raise ValueError(f"The 'phase' parameter of StepCount.per_example must be a str among "
-                             f"['forward', 'forward+backward']. Got {phase!r} instead.")
+            raise ValueError(
+                f"The 'phase' parameter of StepCount.per_example must be a str among "
+                f"['forward', 'forward+backward']. Got {phase!r} instead."
+            )
         return total / self.batch_size
 
     @property
@@ -293,8 +294,9 @@ class StepCount:
         return (self.forward.total() + self.backward.total()) / self.forward.total()
 
 
-def count_step(loss_fn: Callable[[], torch.Tensor], batch_size: int,
-               tables: Mapping[str, torch.Tensor] | None = None) -> StepCount:
+def count_step(
+    loss_fn: Callable[[], torch.Tensor], batch_size: int, tables: Mapping[str, torch.Tensor] | None = None
+) -> StepCount:
     """Count one training step: ``loss = loss_fn()`` (forward), then ``loss.backward()``.
 
     Parameters
@@ -320,14 +322,15 @@ def count_step(loss_fn: Callable[[], torch.Tensor], batch_size: int,
     gradient), not two.
     """
     batch_size = check_int(batch_size, "batch_size", "count_step", low=1)
-    tracker = ModuleTracker()            # one tracker, so backward ops know their module too
+    tracker = ModuleTracker()  # one tracker, so backward ops know their module too
     with tracker:
         fwd, bwd = OpCounter(tracker, tables), OpCounter(tracker, tables)
         with fwd:
             loss = loss_fn()
         if not (isinstance(loss, torch.Tensor) and loss.numel() == 1):
-            raise ValueError(f"The 'loss_fn' parameter of count_step must return a scalar tensor. "
-                             f"Got {type(loss).__name__} instead.")
+            raise ValueError(
+                f"The 'loss_fn' parameter of count_step must return a scalar tensor. Got {type(loss).__name__} instead."
+            )
         with bwd:
             loss.backward()
     return StepCount(fwd.counted, bwd.counted, batch_size)

@@ -46,8 +46,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..base.validation import check_choice, check_float, check_int
 from ..base.notebook import sig  # noqa: F401  (the doctests use it)
+from ..base.validation import check_choice, check_float, check_int
 
 __all__ = [
     "OUTPUTS",
@@ -100,8 +100,7 @@ class Term:
         >>> Term("output", r"D \\times \\log_2 V", 1.0).text
         'D x log2 V'
         """
-        return (self.latex.replace(r"\times", "x").replace(r"\log_2 ", "log2 ")
-                .replace(r"\bar L", "L"))
+        return self.latex.replace(r"\times", "x").replace(r"\log_2 ", "log2 ").replace(r"\bar L", "L")
 
 
 @dataclass(frozen=True)
@@ -136,8 +135,7 @@ class Cost:
         for t in self.terms:
             if t.name == name:
                 return t
-        raise KeyError(f"{self.architecture} has no term {name!r}; its terms are "
-                       f"{[t.name for t in self.terms]}.")
+        raise KeyError(f"{self.architecture} has no term {name!r}; its terms are {[t.name for t in self.terms]}.")
 
     def dominant(self) -> Term:
         """The largest term."""
@@ -163,8 +161,10 @@ class Cost:
         Q_{\\text{RNNLM}} = H \\times H + H \\times V = 10^{4} + 10^{5} = 1.1 \\times 10^{5}
         """
         values = " + ".join(_tex_number(t.value) for t in self.terms)
-        return (rf"Q_{{\text{{{self.architecture}}}}} = {self.latex()[4:]} = {values} = "
-                f"{_tex_number(self.total)}")
+        return (
+            rf"Q_{{\text{{{self.architecture}}}}} = {self.latex()[4:]} = {values} = "
+            f"{_tex_number(self.total)}"
+        )
 
     def __repr__(self) -> str:
         return f"Cost({self.architecture}, {self.output}: {self.latex()} = {sig(self.total)})"
@@ -184,8 +184,9 @@ def _tex_number(x: float) -> str:
     return power if mantissa == "1" else rf"{mantissa} \times {power}"
 
 
-def output_factor(V: int, output: str = "softmax", negative: int = 5,
-                  code_length: float | None = None, owner: str = "output_factor") -> float:
+def output_factor(
+    V: int, output: str = "softmax", negative: int = 5, code_length: float | None = None, owner: str = "output_factor"
+) -> float:
     """How many output vectors one prediction touches: ``V``, ``log2 V`` or ``k + 1``.
 
     Parameters
@@ -230,8 +231,9 @@ def _times(*factors: str) -> str:
     return r" \times ".join(factors)
 
 
-def nnlm_cost(N: int, D: int, H: int, V: int, output: str = "softmax", negative: int = 5,
-              code_length: float | None = None) -> Cost:
+def nnlm_cost(
+    N: int, D: int, H: int, V: int, output: str = "softmax", negative: int = 5, code_length: float | None = None
+) -> Cost:
     """Q of the feedforward NNLM (Bengio et al. 2003; Mikolov et al. 2013a, eq. 2).
 
     ``N`` previous words are looked up (``N x D`` numbers form the projection layer ``P``), a
@@ -266,14 +268,15 @@ def nnlm_cost(N: int, D: int, H: int, V: int, output: str = "softmax", negative:
     N, D, H = (check_int(v, name, owner, low=1) for v, name in ((N, "N"), (D, "D"), (H, "H")))
     f = output_factor(V, output, negative, code_length, owner)
     out = _output_latex(output, code_length)
-    terms = (Term("projection", _times("N", "D"), float(N * D), "lookup"),
-             Term("hidden", _times("N", "D", "H"), float(N * D * H)),
-             Term("output", _times("H", out), H * f))
+    terms = (
+        Term("projection", _times("N", "D"), float(N * D), "lookup"),
+        Term("hidden", _times("N", "D", "H"), float(N * D * H)),
+        Term("output", _times("H", out), H * f),
+    )
     return Cost("NNLM", output, terms, " + ".join(t.latex for t in terms))
 
 
-def rnnlm_cost(H: int, V: int, output: str = "softmax", negative: int = 5,
-               code_length: float | None = None) -> Cost:
+def rnnlm_cost(H: int, V: int, output: str = "softmax", negative: int = 5, code_length: float | None = None) -> Cost:
     """Q of the recurrent LM (Mikolov et al. 2010; 2013a, eq. 3): ``H x H + H x V``.
 
     The input word selects one column of the input matrix (word vectors have the size ``H`` of
@@ -302,13 +305,14 @@ def rnnlm_cost(H: int, V: int, output: str = "softmax", negative: int = 5,
     owner = "rnnlm_cost"
     H = check_int(H, "H", owner, low=1)
     f = output_factor(V, output, negative, code_length, owner)
-    terms = (Term("hidden", _times("H", "H"), float(H * H)),
-             Term("output", _times("H", _output_latex(output, code_length)), H * f))
+    terms = (
+        Term("hidden", _times("H", "H"), float(H * H)),
+        Term("output", _times("H", _output_latex(output, code_length)), H * f),
+    )
     return Cost("RNNLM", output, terms, " + ".join(t.latex for t in terms))
 
 
-def cbow_cost(N: int, D: int, V: int, output: str = "hs", negative: int = 5,
-              code_length: float | None = None) -> Cost:
+def cbow_cost(N: int, D: int, V: int, output: str = "hs", negative: int = 5, code_length: float | None = None) -> Cost:
     """Q of CBOW (2013a, eq. 4): ``N x D + D x log2 V``.
 
     ``N`` context words (the paper's best: 4 before and 4 after) are looked up and averaged
@@ -338,13 +342,16 @@ def cbow_cost(N: int, D: int, V: int, output: str = "hs", negative: int = 5,
     owner = "cbow_cost"
     N, D = (check_int(v, name, owner, low=1) for v, name in ((N, "N"), (D, "D")))
     f = output_factor(V, output, negative, code_length, owner)
-    terms = (Term("projection", _times("N", "D"), float(N * D), "lookup"),
-             Term("output", _times("D", _output_latex(output, code_length)), D * f))
+    terms = (
+        Term("projection", _times("N", "D"), float(N * D), "lookup"),
+        Term("output", _times("D", _output_latex(output, code_length)), D * f),
+    )
     return Cost("CBOW", output, terms, " + ".join(t.latex for t in terms))
 
 
-def skipgram_cost(C: int, D: int, V: int, output: str = "hs", negative: int = 5,
-                  code_length: float | None = None) -> Cost:
+def skipgram_cost(
+    C: int, D: int, V: int, output: str = "hs", negative: int = 5, code_length: float | None = None
+) -> Cost:
     """Q of Skip-gram (2013a, eq. 5): ``C x (D + D x log2 V)``.
 
     Each of ``C`` context predictions looks up one ``D``-vector and scores it against the output
@@ -377,8 +384,10 @@ def skipgram_cost(C: int, D: int, V: int, output: str = "hs", negative: int = 5,
     C, D = (check_int(v, name, owner, low=1) for v, name in ((C, "C"), (D, "D")))
     f = output_factor(V, output, negative, code_length, owner)
     out = _output_latex(output, code_length)
-    terms = (Term("projection", _times("C", "D"), float(C * D), "lookup"),
-             Term("output", _times("C", "D", out), C * D * f))
+    terms = (
+        Term("projection", _times("C", "D"), float(C * D), "lookup"),
+        Term("output", _times("C", "D", out), C * D * f),
+    )
     return Cost("Skip-gram", output, terms, rf"C \times (D + D \times {out})")
 
 
@@ -428,4 +437,3 @@ def training_days(E: float, T: float, Q: float | Cost, rate: float) -> float:
     """
     rate = check_float(rate, "rate", "training_days", low=0.0, low_closed=False)
     return training_cost(E, T, Q) / rate / 86400.0
-

@@ -91,12 +91,10 @@ def _per(step: StepCount, value: float) -> float:
 
 def _lm_batch(V: int, batch: int, length: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     g = torch.Generator().manual_seed(seed)
-    return (torch.randint(0, V, (batch, length), generator=g),
-            torch.randint(0, V, (batch, length), generator=g))
+    return (torch.randint(0, V, (batch, length), generator=g), torch.randint(0, V, (batch, length), generator=g))
 
 
-def measure_nnlm(V: int, N: int, D: int, H: int, batch: int = 4, length: int = 8,
-                 seed: int = 0) -> MeasuredCost:
+def measure_nnlm(V: int, N: int, D: int, H: int, batch: int = 4, length: int = 8, seed: int = 0) -> MeasuredCost:
     """Count one training step of :class:`course.lm.nnlm.NNLM` (softmax output).
 
     Parameters
@@ -119,18 +117,28 @@ def measure_nnlm(V: int, N: int, D: int, H: int, batch: int = 4, length: int = 8
     idx, targets = _lm_batch(V, batch, length, seed)
     step = count_step(lambda: model(idx, targets)[1], batch * length, tables={"C": model.C})
     fwd, mods = step.forward, step.forward.by_module()
-    forward = {"projection": _per(step, fwd.by_table("lookup").get("C", 0)),
-               "hidden": _per(step, mods.get("NNLM.H", 0)),
-               "output": _per(step, mods.get("NNLM.U", 0))}
-    left_out = {"pointwise (tanh, softmax, loss)": _per(step, fwd.total("pointwise")),
-                "gradient scattered into C": _per(step, step.backward.total("scatter"))}
-    return MeasuredCost("NNLM", "softmax", "course.lm.nnlm.NNLM", nnlm_cost(N, D, H, V), forward,
-                        step.per_example("macs", "forward+backward"), step.per_example("macs"),
-                        left_out)
+    forward = {
+        "projection": _per(step, fwd.by_table("lookup").get("C", 0)),
+        "hidden": _per(step, mods.get("NNLM.H", 0)),
+        "output": _per(step, mods.get("NNLM.U", 0)),
+    }
+    left_out = {
+        "pointwise (tanh, softmax, loss)": _per(step, fwd.total("pointwise")),
+        "gradient scattered into C": _per(step, step.backward.total("scatter")),
+    }
+    return MeasuredCost(
+        "NNLM",
+        "softmax",
+        "course.lm.nnlm.NNLM",
+        nnlm_cost(N, D, H, V),
+        forward,
+        step.per_example("macs", "forward+backward"),
+        step.per_example("macs"),
+        left_out,
+    )
 
 
-def measure_rnnlm(V: int, H: int, fast: bool = False, batch: int = 4, length: int = 8,
-                  seed: int = 0) -> MeasuredCost:
+def measure_rnnlm(V: int, H: int, fast: bool = False, batch: int = 4, length: int = 8, seed: int = 0) -> MeasuredCost:
     """Count one training step (BPTT over ``length`` steps) of :class:`course.lm.rnnlm.RNNLM`.
 
     Parameters
@@ -157,18 +165,25 @@ def measure_rnnlm(V: int, H: int, fast: bool = False, batch: int = 4, length: in
     step = count_step(lambda: model(idx, targets)[1], batch * length, tables={"U": model.U})
     fwd = step.forward
     output = sum(r.count for r in fwd.records if r.kind == "macs" and r.module == "RNNLM.V")
-    recurrent = sum(r.count for r in fwd.records
-                    if r.kind == "macs" and r.module != "RNNLM.V" and r.op != "aten.bmm")
-    identity = sum(r.count for r in fwd.records
-                   if r.kind == "macs" and r.module != "RNNLM.V" and r.op == "aten.bmm")
+    recurrent = sum(r.count for r in fwd.records if r.kind == "macs" and r.module != "RNNLM.V" and r.op != "aten.bmm")
+    identity = sum(r.count for r in fwd.records if r.kind == "macs" and r.module != "RNNLM.V" and r.op == "aten.bmm")
     forward = {"hidden": _per(step, recurrent), "output": _per(step, output)}
-    left_out = {"input lookup U x_t": _per(step, fwd.by_table("lookup").get("U", 0)),
-                "pointwise (tanh, softmax, loss)": _per(step, fwd.total("pointwise"))}
+    left_out = {
+        "input lookup U x_t": _per(step, fwd.by_table("lookup").get("U", 0)),
+        "pointwise (tanh, softmax, loss)": _per(step, fwd.total("pointwise")),
+    }
     if identity:
         left_out["identity input product of nn.RNN"] = _per(step, identity)
-    return MeasuredCost("RNNLM", "softmax", f"course.lm.rnnlm.RNNLM(fast={bool(fast)})",
-                        rnnlm_cost(H, V), forward, step.per_example("macs", "forward+backward"),
-                        step.per_example("macs"), left_out)
+    return MeasuredCost(
+        "RNNLM",
+        "softmax",
+        f"course.lm.rnnlm.RNNLM(fast={bool(fast)})",
+        rnnlm_cost(H, V),
+        forward,
+        step.per_example("macs", "forward+backward"),
+        step.per_example("macs"),
+        left_out,
+    )
 
 
 def _score_product(step: Counted, hidden: Counted, at_least: int) -> int:
@@ -193,8 +208,17 @@ def balanced_tree(V: int):
     return HuffmanTree(np.ones(check_int(V, "V", "balanced_tree", low=2), dtype=np.int64))
 
 
-def measure_word2vec(architecture: str, output: str, V: int, D: int, window: int = 4,
-                     negative: int = 5, tree=None, batch: int = 16, seed: int = 0) -> MeasuredCost:
+def measure_word2vec(
+    architecture: str,
+    output: str,
+    V: int,
+    D: int,
+    window: int = 4,
+    negative: int = 5,
+    tree=None,
+    batch: int = 16,
+    seed: int = 0,
+) -> MeasuredCost:
     """Count one SGD step of :class:`course.word2vec.model.Word2VecModel`.
 
     Parameters
@@ -253,8 +277,12 @@ def measure_word2vec(architecture: str, output: str, V: int, D: int, window: int
     negatives = torch.from_numpy(rng.integers(0, V, size=(batch, negative)))
     if architecture == "CBOW":
         N = 2 * window
-        b = Batch(torch.from_numpy(rng.integers(0, V, size=(batch, N))), outputs,
-                  input_mask=torch.ones(batch, N, dtype=torch.bool), negatives=negatives)
+        b = Batch(
+            torch.from_numpy(rng.integers(0, V, size=(batch, N))),
+            outputs,
+            input_mask=torch.ones(batch, N, dtype=torch.bool),
+            negatives=negatives,
+        )
     else:
         b = Batch(torch.from_numpy(rng.integers(0, V, size=batch)), outputs, negatives=negatives)
 
@@ -264,13 +292,15 @@ def measure_word2vec(architecture: str, output: str, V: int, D: int, window: int
     scores = _score_product(step, hidden, batch * D)
     per = 1.0 / batch
     forward = {"projection": hidden.by_table("lookup").get("W_in", 0) * per, "output": scores * per}
-    left_out = {"gradient scattered into W_in, W_out": step.total("scatter") * per,
-                "pointwise (sigmoid / softmax)": step.total("pointwise") * per}
+    left_out = {
+        "gradient scattered into W_in, W_out": step.total("scatter") * per,
+        "pointwise (sigmoid / softmax)": step.total("pointwise") * per,
+    }
     code_length = None
     if output == "hs":
         lengths = tree.code_lengths[outputs.numpy()]
         code_length = float(lengths.mean())
-        if np.all(tree.code_lengths == np.log2(V)):     # balanced: the paper's log2 V exactly
+        if np.all(tree.code_lengths == np.log2(V)):  # balanced: the paper's log2 V exactly
             code_length = None
         left_out["padding of the paths (wasted)"] = D * (tree.max_code_length - float(lengths.mean()))
     if architecture == "CBOW":
@@ -280,5 +310,13 @@ def measure_word2vec(architecture: str, output: str, V: int, D: int, window: int
     else:
         formula = skipgram_cost(1, D, V, output, negative, code_length)
     forward_macs = (hidden.total("macs") + scores) * per
-    return MeasuredCost(architecture, output, f"course.word2vec.model.Word2VecModel({_OBJECTIVE[output]!r})",
-                        formula, forward, step.total("macs") * per, forward_macs, left_out)
+    return MeasuredCost(
+        architecture,
+        output,
+        f"course.word2vec.model.Word2VecModel({_OBJECTIVE[output]!r})",
+        formula,
+        forward,
+        step.total("macs") * per,
+        forward_macs,
+        left_out,
+    )

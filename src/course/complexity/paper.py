@@ -32,8 +32,18 @@ import numpy as np
 from ..base.validation import check_int
 from .formulas import Cost, cost
 
-__all__ = ["Setting", "PAPER_SETTINGS", "PAPER_OUTPUTS", "SettingRow", "settings_table", "table_rows",
-           "conclusions", "PathLengths", "path_lengths", "corpus_counts"]
+__all__ = [
+    "Setting",
+    "PAPER_SETTINGS",
+    "PAPER_OUTPUTS",
+    "SettingRow",
+    "settings_table",
+    "table_rows",
+    "conclusions",
+    "PathLengths",
+    "path_lengths",
+    "corpus_counts",
+]
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,7 @@ class Setting:
     source: str
 
 
-_V = 10**6   # "vocabulary size ... 10^6" is the paper's running example (section 2.1)
+_V = 10**6  # "vocabulary size ... 10^6" is the paper's running example (section 2.1)
 
 #: Typical sizes from Mikolov et al. (2013a) and, for ``negative``, (2013b).
 PAPER_SETTINGS = (
@@ -65,15 +75,21 @@ PAPER_SETTINGS = (
     Setting("NNLM", "large", dict(N=10, D=200, H=1000, V=_V), "2013a sec. 2.1: N = 10, P = N x D = 2000, H = 1000"),
     Setting("RNNLM", "small", dict(H=500, V=_V), "2013a sec. 2.2 (D = H); H as for the NNLM"),
     Setting("RNNLM", "large", dict(H=1000, V=_V), "2013a sec. 2.2 (D = H); H as for the NNLM"),
-    Setting("CBOW", "small", dict(N=8, D=300, V=_V, negative=5), "2013a sec. 3.1 and 4: N = 4 + 4, D = 300; 2013b: k = 5"),
+    Setting(
+        "CBOW", "small", dict(N=8, D=300, V=_V, negative=5), "2013a sec. 3.1 and 4: N = 4 + 4, D = 300; 2013b: k = 5"
+    ),
     Setting("CBOW", "large", dict(N=8, D=1000, V=_V, negative=5), "2013a sec. 4.4: D = 1000"),
     Setting("Skip-gram", "small", dict(C=10, D=300, V=_V, negative=5), "2013a sec. 3.2: C = 10; D = 300; 2013b: k = 5"),
     Setting("Skip-gram", "large", dict(C=10, D=1000, V=_V, negative=5), "2013a sec. 4.4: D = 1000"),
 )
 
 #: Output layers shown per architecture: the LMs with the paper's two, word2vec with all three.
-PAPER_OUTPUTS = {"NNLM": ("softmax", "hs"), "RNNLM": ("softmax", "hs"),
-                 "CBOW": ("softmax", "hs", "ns"), "Skip-gram": ("softmax", "hs", "ns")}
+PAPER_OUTPUTS = {
+    "NNLM": ("softmax", "hs"),
+    "RNNLM": ("softmax", "hs"),
+    "CBOW": ("softmax", "hs", "ns"),
+    "Skip-gram": ("softmax", "hs", "ns"),
+}
 
 
 @dataclass(frozen=True)
@@ -129,10 +145,17 @@ def table_rows(rows: list[SettingRow]) -> tuple[list[list], list[str]]:
     for r in rows:
         terms = {t.name: t.value for t in r.cost.terms}
         dom = r.cost.dominant()
-        body.append([r.architecture, r.output, _sizes_text(r.setting.sizes, r.architecture, r.output),
-                     *(terms.get(n, "-") for n in ("projection", "hidden", "output")),
-                     r.cost.total, dom.text,
-                     f"{100 * dom.value / r.cost.total:.1f}%"])
+        body.append(
+            [
+                r.architecture,
+                r.output,
+                _sizes_text(r.setting.sizes, r.architecture, r.output),
+                *(terms.get(n, "-") for n in ("projection", "hidden", "output")),
+                r.cost.total,
+                dom.text,
+                f"{100 * dom.value / r.cost.total:.1f}%",
+            ]
+        )
     return body, header
 
 
@@ -157,16 +180,20 @@ def conclusions(rows: list[SettingRow]) -> list[str]:
         shares = [g.cost.dominant().value / g.cost.total for g in group]
         every = "in both settings" if len(group) == 2 else f"in all {len(group)} settings"
         where = every if len(names) == 1 else "depending on the setting"
-        lines.append(f"{arch} + {out}: {' / '.join(sorted(names))} dominates {where} "
-                     f"({100 * min(shares):.1f}% to {100 * max(shares):.1f}% of Q).")
+        lines.append(
+            f"{arch} + {out}: {' / '.join(sorted(names))} dominates {where} "
+            f"({100 * min(shares):.1f}% to {100 * max(shares):.1f}% of Q)."
+        )
     by = {(r.architecture, r.output, r.setting.label): r.cost.total for r in rows}
     for label in ("small", "large"):
         nnlm = by.get(("NNLM", "hs", label))
         for arch in ("CBOW", "Skip-gram"):
             other = by.get((arch, "hs", label))
             if nnlm and other:
-                lines.append(f"{label} setting, hierarchical softmax: one NNLM example costs "
-                             f"{nnlm / other:.3g} x one {arch} example.")
+                lines.append(
+                    f"{label} setting, hierarchical softmax: one NNLM example costs "
+                    f"{nnlm / other:.3g} x one {arch} example."
+                )
     return lines
 
 
@@ -211,8 +238,14 @@ def path_lengths(counts) -> PathLengths:
     from ..word2vec.huffman import HuffmanTree
 
     tree = HuffmanTree(counts)
-    return PathLengths(tree.vocab_size, math.log2(tree.vocab_size), tree.unigram_entropy,
-                       tree.weighted_mean_code_length, tree.mean_code_length, tree.max_code_length)
+    return PathLengths(
+        tree.vocab_size,
+        math.log2(tree.vocab_size),
+        tree.unigram_entropy,
+        tree.weighted_mean_code_length,
+        tree.mean_code_length,
+        tree.max_code_length,
+    )
 
 
 def corpus_counts(min_count: int = 5, split: str = "train", subset: str = "full") -> np.ndarray:

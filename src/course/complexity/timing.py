@@ -30,15 +30,15 @@ import torch
 from ..base.validation import check_float, check_int
 from .formulas import OUTPUTS, output_factor
 
-__all__ = ["time_call", "loglog_slope", "zipf_counts", "ScalingResult", "time_output_layers",
-           "SLOPE_TOLERANCE"]
+__all__ = ["time_call", "loglog_slope", "zipf_counts", "ScalingResult", "time_output_layers", "SLOPE_TOLERANCE"]
 
 #: Largest accepted difference between the measured and the predicted log-log slope.
 SLOPE_TOLERANCE = 0.3
 
 
-def time_call(fn: Callable[[], object], repeats: int = 5, warmup: int = 1,
-              min_seconds: float = 0.005) -> tuple[float, float]:
+def time_call(
+    fn: Callable[[], object], repeats: int = 5, warmup: int = 1, min_seconds: float = 0.005
+) -> tuple[float, float]:
     """Seconds one call of ``fn`` takes, by the wall clock and by the thread's CPU clock.
 
     Parameters
@@ -97,8 +97,9 @@ def loglog_slope(x: Sequence[float], y: Sequence[float]) -> float:
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
-        raise ValueError("loglog_slope needs two 1-D sequences of the same length >= 2. "
-                         f"Got shapes {x.shape} and {y.shape} instead.")
+        raise ValueError(
+            f"loglog_slope needs two 1-D sequences of the same length >= 2. Got shapes {x.shape} and {y.shape} instead."
+        )
     if np.any(x <= 0) or np.any(y <= 0):
         raise ValueError("loglog_slope needs positive x and y (they are logged).")
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
@@ -164,14 +165,22 @@ class ScalingResult:
         noise; the fitted slope itself is in :attr:`slope`.
         """
         word = "agrees with" if self.agrees else "DISAGREES with"
-        predicted = round(self.predicted_slope, 2) + 0.0                  # no "-0.00"
-        return (f"{self.output:>7}: the measured slope {word} the cost model's "
-                f"{predicted:.2f} (tolerance {self.tolerance})")
+        predicted = round(self.predicted_slope, 2) + 0.0  # no "-0.00"
+        return (
+            f"{self.output:>7}: the measured slope {word} the cost model's {predicted:.2f} (tolerance {self.tolerance})"
+        )
 
 
-def time_output_layers(Vs: Sequence[int], D: int = 100, batch: int = 256, negative: int = 5,
-                       outputs: Sequence[str] = OUTPUTS, repeats: int = 5, threads: int = 1,
-                       seed: int = 0) -> list[ScalingResult]:
+def time_output_layers(
+    Vs: Sequence[int],
+    D: int = 100,
+    batch: int = 256,
+    negative: int = 5,
+    outputs: Sequence[str] = OUTPUTS,
+    repeats: int = 5,
+    threads: int = 1,
+    seed: int = 0,
+) -> list[ScalingResult]:
     """Time one Skip-gram SGD step per output layer and vocabulary size.
 
     Parameters
@@ -216,23 +225,25 @@ def time_output_layers(Vs: Sequence[int], D: int = 100, batch: int = 256, negati
     repeats = check_int(repeats, "repeats", owner, low=1)
     threads = check_int(threads, "threads", owner, low=1)
     objective = {"softmax": "softmax", "hs": "hierarchical", "ns": "negative"}
-    steps = {}                                       # (output, V) -> a training step to time
+    steps = {}  # (output, V) -> a training step to time
     for V in Vs:
         rng = np.random.default_rng(seed)
         counts = zipf_counts(V)
         tree = HuffmanTree(counts) if "hs" in outputs else None
-        b = Batch(torch.from_numpy(rng.integers(0, V, size=batch)),
-                  torch.from_numpy(rng.choice(V, size=batch, p=counts / counts.sum())),
-                  negatives=torch.from_numpy(rng.integers(0, V, size=(batch, negative))))
+        b = Batch(
+            torch.from_numpy(rng.integers(0, V, size=batch)),
+            torch.from_numpy(rng.choice(V, size=batch, p=counts / counts.sum())),
+            negatives=torch.from_numpy(rng.integers(0, V, size=(batch, negative))),
+        )
         for o in outputs:
             model = Word2VecModel(V, D, objective[o], tree=tree, seed=seed)
-            steps[o, V] = (lambda m=model, b=b: m.sgd_step(b, 1e-3, compute_loss=False))
+            steps[o, V] = lambda m=model, b=b: m.sgd_step(b, 1e-3, compute_loss=False)
     wall = {key: float("inf") for key in steps}
     cpu = dict(wall)
     old_threads = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        for step in steps.values():                  # warm up every point once
+        for step in steps.values():  # warm up every point once
             step()
         for _ in range(repeats):
             for key, step in steps.items():
@@ -243,6 +254,13 @@ def time_output_layers(Vs: Sequence[int], D: int = 100, batch: int = 256, negati
     results = []
     for o in outputs:
         factor = [output_factor(V, o, negative) for V in Vs]
-        results.append(ScalingResult(o, np.asarray(Vs), np.array([wall[o, V] for V in Vs]),
-                                     np.array([cpu[o, V] for V in Vs]), loglog_slope(Vs, factor)))
+        results.append(
+            ScalingResult(
+                o,
+                np.asarray(Vs),
+                np.array([wall[o, V] for V in Vs]),
+                np.array([cpu[o, V] for V in Vs]),
+                loglog_slope(Vs, factor),
+            )
+        )
     return results

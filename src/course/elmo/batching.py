@@ -30,8 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from ..base.validation import check_sentences, check_token_values
 from ..base.batching import group_by_length
+from ..base.validation import check_sentences, check_token_values
 from .bilm import IGNORE
 from .chars import BOS_TOKEN, EOS_TOKEN, PAD, CharEncoder
 
@@ -142,8 +142,9 @@ class BiLMCorpus:
     def groups(self, batch_tokens: int, shuffle: bool = False, seed: int | None = None) -> list[list[int]]:
         """Sentence indices of each minibatch of :meth:`batches`
         (:func:`course.base.batching.group_by_length` of the sentences' lengths)."""
-        return group_by_length([len(r) for r in self.rows], batch_tokens, shuffle=shuffle, seed=seed,
-                               owner="BiLMCorpus.batches")
+        return group_by_length(
+            [len(r) for r in self.rows], batch_tokens, shuffle=shuffle, seed=seed, owner="BiLMCorpus.batches"
+        )
 
     def n_batches(self, batch_tokens: int) -> int:
         """How many minibatches :meth:`batches` yields."""

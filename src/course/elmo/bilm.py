@@ -63,14 +63,22 @@ class BiLMConfig:
     n_chars: int = N_CHARS  # character vocabulary (262)
     max_word_length: int = 20  # characters per token with its markers (50)
     char_dim: int = 16  # character embedding size (16)
-    filters: tuple[tuple[int, int], ...] = ((1, 32), (2, 32), (3, 64), (4, 128), (5, 256))  # (width, count) (1..7, 2048)
+    filters: tuple[tuple[int, int], ...] = (
+        (1, 32),
+        (2, 32),
+        (3, 64),
+        (4, 128),
+        (5, 256),
+    )  # (width, count) (1..7, 2048)
     n_highway: int = 2  # highway layers after the convolutions (2)
     projection_dim: int = 128  # token and LSTM output size d (512)
     hidden_size: int = 128  # LSTM cell size; if larger than d, the state is projected down to d (4096)
     n_layers: int = 2  # LSTM layers per direction, L (2)
     dropout: float = 0.1  # dropout on LSTM inputs and on the softmax input (0.1)
     n_samples: int = 0  # sampled softmax with this many samples while training; 0 = exact (8192)
-    token_norm: bool = True  # layer-normalise x_k (not in ELMo; without it our small model's x_k grow huge and saturate the LSTMs)
+    token_norm: bool = (
+        True  # layer-normalise x_k (not in ELMo; without it our small model's x_k grow huge and saturate the LSTMs)
+    )
 
     def __post_init__(self):
         owner = "BiLMConfig"
@@ -248,8 +256,12 @@ class BiLM(nn.Module):
     def _cross_entropies(self, forward_logits, backward_logits, targets, reduction: str):
         forward_targets, backward_targets = direction_targets(targets)
         v = self.config.n_words
-        f = F.cross_entropy(forward_logits.reshape(-1, v), forward_targets.reshape(-1), ignore_index=IGNORE, reduction=reduction)
-        b = F.cross_entropy(backward_logits.reshape(-1, v), backward_targets.reshape(-1), ignore_index=IGNORE, reduction=reduction)
+        f = F.cross_entropy(
+            forward_logits.reshape(-1, v), forward_targets.reshape(-1), ignore_index=IGNORE, reduction=reduction
+        )
+        b = F.cross_entropy(
+            backward_logits.reshape(-1, v), backward_targets.reshape(-1), ignore_index=IGNORE, reduction=reduction
+        )
         return f, b, int((forward_targets != IGNORE).sum()), int((backward_targets != IGNORE).sum())
 
     def nll(self, chars: torch.Tensor, targets: torch.Tensor):
@@ -291,8 +303,12 @@ class BiLM(nn.Module):
             forward_targets, backward_targets = direction_targets(targets)
             d, k = self.config.projection_dim, self.config.n_samples
             w, b = self.softmax.weight, self.softmax.bias
-            loss = sampled_softmax_loss(self.dropout(fwd[-1][:, :-1]).reshape(-1, d), forward_targets.reshape(-1), w, b, k, self.generator)
-            loss = loss + sampled_softmax_loss(self.dropout(bwd[-1][:, 1:]).reshape(-1, d), backward_targets.reshape(-1), w, b, k, self.generator)
+            loss = sampled_softmax_loss(
+                self.dropout(fwd[-1][:, :-1]).reshape(-1, d), forward_targets.reshape(-1), w, b, k, self.generator
+            )
+            loss = loss + sampled_softmax_loss(
+                self.dropout(bwd[-1][:, 1:]).reshape(-1, d), backward_targets.reshape(-1), w, b, k, self.generator
+            )
             return None, loss
         logits = self.direction_logits(idx, lengths)
         forward_loss, backward_loss, _, _ = self._cross_entropies(*logits, targets, reduction="mean")

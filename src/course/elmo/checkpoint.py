@@ -39,8 +39,19 @@ import torch
 from ..base.cache import checksum_path, file_sha256, recorded_sha256, write_verified
 from .bilm import BiLM, BiLMConfig
 
-__all__ = ["FORMAT", "MAX_PARAMETERS", "MAX_LAYERS", "RECORDED", "Checkpoint", "CheckpointError", "ChecksumMismatch",
-           "file_sha256", "recorded_checksum", "save_checkpoint", "load_checkpoint"]
+__all__ = [
+    "FORMAT",
+    "MAX_PARAMETERS",
+    "MAX_LAYERS",
+    "RECORDED",
+    "Checkpoint",
+    "CheckpointError",
+    "ChecksumMismatch",
+    "file_sha256",
+    "recorded_checksum",
+    "save_checkpoint",
+    "load_checkpoint",
+]
 
 #: Version of the checkpoint layout.
 FORMAT = 1
@@ -117,9 +128,11 @@ def recorded_checksum(path: str | Path) -> str | None:
 
 
 def _remedy(path: Path) -> str:
-    return (f"Restore it (`python -m course.pretrained verify` says which shipped file is damaged; "
-            f"`git checkout -- {path.name}` in {path.parent}), download it again, or retrain it with "
-            f"`python -m course.elmo.train --out {path}` (which records its sha256).")
+    return (
+        f"Restore it (`python -m course.pretrained verify` says which shipped file is damaged; "
+        f"`git checkout -- {path.name}` in {path.parent}), download it again, or retrain it with "
+        f"`python -m course.elmo.train --out {path}` (which records its sha256)."
+    )
 
 
 def _check_size(config: BiLMConfig, path: Path, max_parameters: int) -> dict[str, torch.Size]:
@@ -135,8 +148,12 @@ def _check_size(config: BiLMConfig, path: Path, max_parameters: int) -> dict[str
     features = sum(n for _, n in c.filters)
     # A lower bound first, by hand (softmax, LSTM input weights, highway, convolutions):
     # a configuration they already put over the bound is refused without building even the skeleton.
-    n = (c.n_words * c.projection_dim + 8 * c.n_layers * c.hidden_size * c.projection_dim
-         + 2 * c.n_highway * features * features + sum(w * c.char_dim * k for w, k in c.filters))
+    n = (
+        c.n_words * c.projection_dim
+        + 8 * c.n_layers * c.hidden_size * c.projection_dim
+        + 2 * c.n_highway * features * features
+        + sum(w * c.char_dim * k for w, k in c.filters)
+    )
     if n <= max_parameters:
         with torch.device("meta"):
             skeleton = BiLM(config)
@@ -155,8 +172,10 @@ def _read(path: Path) -> dict:
     with open(path, "rb") as f:
         magic = f.read(4)
     if magic != b"PK\x03\x04":  # torch.save's zip format; older formats are not read at all
-        raise CheckpointError(f"The file {path} is not a biLM checkpoint (not a torch zip archive): it is "
-                              f"truncated, damaged or another kind of file. {_remedy(path)}")
+        raise CheckpointError(
+            f"The file {path} is not a biLM checkpoint (not a torch zip archive): it is "
+            f"truncated, damaged or another kind of file. {_remedy(path)}"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -168,8 +187,9 @@ def _read(path: Path) -> dict:
             f"{_remedy(path)}"
         ) from None
     if not isinstance(payload, dict) or not {"format", "config", "state_dict", "vocab"} <= set(payload):
-        raise CheckpointError(f"The file {path} is not a biLM checkpoint (it lacks format, config, state_dict "
-                              f"or vocab). {_remedy(path)}")
+        raise CheckpointError(
+            f"The file {path} is not a biLM checkpoint (it lacks format, config, state_dict or vocab). {_remedy(path)}"
+        )
     return payload
 
 
@@ -184,8 +204,9 @@ def _vocab_from(payload: dict):
     return vocab
 
 
-def load_checkpoint(path: str | Path, sha256: str | None = RECORDED, *,
-                    max_parameters: int = MAX_PARAMETERS) -> Checkpoint:
+def load_checkpoint(
+    path: str | Path, sha256: str | None = RECORDED, *, max_parameters: int = MAX_PARAMETERS
+) -> Checkpoint:
     """Read a checkpoint written by :func:`save_checkpoint`, after checking its sha256.
 
     Parameters
@@ -214,7 +235,9 @@ def load_checkpoint(path: str | Path, sha256: str | None = RECORDED, *,
     """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"No biLM checkpoint at {path}; train one with `python -m course.elmo.train --out {path}`.")
+        raise FileNotFoundError(
+            f"No biLM checkpoint at {path}; train one with `python -m course.elmo.train --out {path}`."
+        )
     if isinstance(sha256, str) and sha256 == RECORDED:
         sha256 = recorded_checksum(path)
         if sha256 is None:
@@ -232,7 +255,9 @@ def load_checkpoint(path: str | Path, sha256: str | None = RECORDED, *,
         )
     payload = _read(path)
     if payload["format"] != FORMAT:
-        raise CheckpointError(f"{path} is a biLM checkpoint of format {payload['format']!r}; this code reads format {FORMAT}.")
+        raise CheckpointError(
+            f"{path} is a biLM checkpoint of format {payload['format']!r}; this code reads format {FORMAT}."
+        )
     try:
         config = BiLMConfig(**payload["config"])
     except (TypeError, ValueError) as error:
@@ -241,17 +266,25 @@ def load_checkpoint(path: str | Path, sha256: str | None = RECORDED, *,
     state = payload["state_dict"]
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise CheckpointError(f"The biLM checkpoint {path} holds a state_dict that is not a dict of tensors.")
-    wrong = [k for k in shapes.keys() | state.keys() if k not in state or k not in shapes or state[k].shape != shapes[k]]
+    wrong = [
+        k for k in shapes.keys() | state.keys() if k not in state or k not in shapes or state[k].shape != shapes[k]
+    ]
     if wrong:
-        raise CheckpointError(f"The weights in {path} do not fit its configuration (missing, unexpected or of "
-                              f"another shape: {', '.join(sorted(wrong)[:5])}{', ...' if len(wrong) > 5 else ''}).")
+        raise CheckpointError(
+            f"The weights in {path} do not fit its configuration (missing, unexpected or of "
+            f"another shape: {', '.join(sorted(wrong)[:5])}{', ...' if len(wrong) > 5 else ''})."
+        )
     try:
         vocab = _vocab_from(payload["vocab"])
     except (KeyError, TypeError, ValueError) as error:
-        raise CheckpointError(f"The biLM checkpoint {path} holds an invalid vocabulary ({type(error).__name__}: {error}).") from None
+        raise CheckpointError(
+            f"The biLM checkpoint {path} holds an invalid vocabulary ({type(error).__name__}: {error})."
+        ) from None
     if len(vocab.index_to_key) != config.n_words:
-        raise CheckpointError(f"The biLM checkpoint {path} has a vocabulary of {len(vocab.index_to_key)} words but a "
-                              f"softmax of {config.n_words}.")
+        raise CheckpointError(
+            f"The biLM checkpoint {path} has a vocabulary of {len(vocab.index_to_key)} words but a "
+            f"softmax of {config.n_words}."
+        )
     model = BiLM(config)
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     model.eval()

@@ -42,8 +42,15 @@ import torch.nn.functional as F
 from ..base.validation import check_float, check_int
 from .scalar_mix import ScalarMix
 
-__all__ = ["ProbeResult", "Standardizer", "train_linear_probe", "nearest_sense_accuracy",
-           "learn_sense_mix", "sense_groups", "most_frequent_sense_accuracy"]
+__all__ = [
+    "ProbeResult",
+    "Standardizer",
+    "train_linear_probe",
+    "nearest_sense_accuracy",
+    "learn_sense_mix",
+    "sense_groups",
+    "most_frequent_sense_accuracy",
+]
 
 
 class Standardizer:
@@ -79,8 +86,18 @@ class ProbeResult(NamedTuple):
     mix: ScalarMix | None
 
 
-def train_linear_probe(train_x, train_y, test_x, test_y, n_classes: int, *, mix: bool = False,
-                       max_iter: int = 100, l2: float = 1e-4, seed: int = 0) -> ProbeResult:
+def train_linear_probe(
+    train_x,
+    train_y,
+    test_x,
+    test_y,
+    n_classes: int,
+    *,
+    mix: bool = False,
+    max_iter: int = 100,
+    l2: float = 1e-4,
+    seed: int = 0,
+) -> ProbeResult:
     r"""Fit a softmax classifier on frozen vectors (L-BFGS, full batch) and score it.
 
     Parameters
@@ -107,8 +124,10 @@ def train_linear_probe(train_x, train_y, test_x, test_y, n_classes: int, *, mix:
     check_float(l2, "l2", "train_linear_probe", low=0.0)
     expected = 3 if mix else 2
     if np.ndim(train_x) != expected or np.ndim(test_x) != expected:
-        raise ValueError(f"train_linear_probe(mix={mix}) expects vectors of {expected} dimensions; "
-                         f"got {np.ndim(train_x)} and {np.ndim(test_x)}.")
+        raise ValueError(
+            f"train_linear_probe(mix={mix}) expects vectors of {expected} dimensions; "
+            f"got {np.ndim(train_x)} and {np.ndim(test_x)}."
+        )
     as3 = (lambda x: np.asarray(x)) if mix else (lambda x: np.asarray(x)[None])
     scaler = Standardizer().fit(as3(train_x))
     xtr = torch.from_numpy(scaler.transform(as3(train_x)))
@@ -177,7 +196,9 @@ def nearest_sense_accuracy(vectors: np.ndarray, lemmas: Sequence[str], senses: S
     """
     vectors = np.asarray(vectors, dtype=np.float64)
     if len(vectors) != len(lemmas) or len(lemmas) != len(senses):
-        raise ValueError(f"vectors, lemmas and senses must have the same length; got {len(vectors)}, {len(lemmas)}, {len(senses)}.")
+        raise ValueError(
+            f"vectors, lemmas and senses must have the same length; got {len(vectors)}, {len(lemmas)}, {len(senses)}."
+        )
     correct = evaluated = 0
     for indices in sense_groups(lemmas, senses).values():
         x = vectors[indices]
@@ -201,8 +222,15 @@ def nearest_sense_accuracy(vectors: np.ndarray, lemmas: Sequence[str], senses: S
     return (correct / evaluated if evaluated else float("nan")), evaluated
 
 
-def learn_sense_mix(layers: np.ndarray, lemmas: Sequence[str], senses: Sequence[str], *,
-                    steps: int = 100, lr: float = 0.1, seed: int = 0) -> np.ndarray:
+def learn_sense_mix(
+    layers: np.ndarray,
+    lemmas: Sequence[str],
+    senses: Sequence[str],
+    *,
+    steps: int = 100,
+    lr: float = 0.1,
+    seed: int = 0,
+) -> np.ndarray:
     """Learn ScalarMix weights for nearest-neighbour sense matching (soft leave-one-out).
 
     For occurrence :math:`i` of a lemma with occurrences :math:`j \\ne i`, the probability of

@@ -72,7 +72,9 @@ class CharCNNEncoder(nn.Module):
         check_int(char_dim, "char_dim", owner, low=1)
         check_int(projection_dim, "projection_dim", owner, low=1)
         if len(filters) == 0:
-            raise ValueError(f"The 'filters' parameter of {owner} must be a non-empty sequence of (width, count) pairs. Got {filters!r} instead.")
+            raise ValueError(
+                f"The 'filters' parameter of {owner} must be a non-empty sequence of (width, count) pairs. Got {filters!r} instead."
+            )
         for width, count in filters:
             check_int(width, "filters width", owner, low=1)
             check_int(count, "filters count", owner, low=1)
@@ -88,7 +90,9 @@ class CharCNNEncoder(nn.Module):
         """Encode every token of a batch from its characters."""
         batch, steps, width = chars.shape
         if width < max(w for w, _ in self.filters):
-            raise ValueError(f"Tokens have {width} characters, fewer than the widest filter ({max(w for w, _ in self.filters)}).")
+            raise ValueError(
+                f"Tokens have {width} characters, fewer than the widest filter ({max(w for w, _ in self.filters)})."
+            )
         flat = chars.reshape(batch * steps, width)  # (N, W)
         # The same word gets the same vector, so encode each distinct spelling once.
         unique, inverse = torch.unique(flat, dim=0, return_inverse=True)  # (U, W), (N,)

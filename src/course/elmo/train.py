@@ -47,8 +47,9 @@ __all__ = ["TrainConfig", "BiLMTask", "evaluate_bilm", "train_bilm", "main"]
 
 
 @torch.no_grad()
-def evaluate_bilm(model: BiLM, corpus: BiLMCorpus, *, batch_tokens: int = 4096,
-                  max_tokens: int | None = None) -> tuple[LMScore, LMScore]:
+def evaluate_bilm(
+    model: BiLM, corpus: BiLMCorpus, *, batch_tokens: int = 4096, max_tokens: int | None = None
+) -> tuple[LMScore, LMScore]:
     """Perplexity of each direction with the exact softmax.
 
     Parameters
@@ -102,8 +103,9 @@ class BiLMTask:
 
     def __init__(self, train_corpus: BiLMCorpus, valid_corpus: BiLMCorpus, config: TrainConfig):
         self.train_corpus, self.valid_corpus, self.config = train_corpus, valid_corpus, config
-        self.epochs = [train_corpus.groups(config.batch_tokens, shuffle=True, seed=config.seed + e)
-                       for e in range(config.epochs)]
+        self.epochs = [
+            train_corpus.groups(config.batch_tokens, shuffle=True, seed=config.seed + e) for e in range(config.epochs)
+        ]
 
     def plan(self, config: TrainConfig) -> list[list[int]]:
         rows = self.train_corpus.rows
@@ -122,8 +124,14 @@ class BiLMTask:
         return fwd.nll + bwd.nll
 
 
-def train_bilm(model: BiLM, train_corpus: BiLMCorpus, valid_corpus: BiLMCorpus,
-               config: TrainConfig = TrainConfig(), *, progress: bool = True) -> History:
+def train_bilm(
+    model: BiLM,
+    train_corpus: BiLMCorpus,
+    valid_corpus: BiLMCorpus,
+    config: TrainConfig = TrainConfig(),
+    *,
+    progress: bool = True,
+) -> History:
     """Train ``model`` in place; return the :class:`~course.base.training.History`.
 
     :func:`course.base.training.fit` on a :class:`BiLMTask`, after seeding torch (dropout) and
@@ -146,8 +154,8 @@ def main(argv: list[str] | None = None) -> None:
     """``python -m course.elmo.train``: train the chapter's biLM on the LM subset and save it."""
     from dataclasses import asdict
 
-    from ..data import Vocab, corpus_checksum, load_sentences, redistributable_names
     from ..base.notebook import default_threads, seed_everything
+    from ..data import Vocab, corpus_checksum, load_sentences, redistributable_names
     from .bilm import BiLMConfig
     from .chars import CharEncoder
     from .checkpoint import save_checkpoint
@@ -172,12 +180,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--half", action="store_true", help="store weights as float16")
-    parser.add_argument("--sources", default=None,
-                        help="comma-separated corpus sources to train on (default: every redistributable source "
-                             "of the course corpus, so the checkpoint may be committed); valid and test always "
-                             "use the whole LM subset, to stay comparable with chapters 01-03")
-    parser.add_argument("--init", default=None,
-                        help="start from this checkpoint's weights and vocabulary (continue training)")
+    parser.add_argument(
+        "--sources",
+        default=None,
+        help="comma-separated corpus sources to train on (default: every redistributable source "
+        "of the course corpus, so the checkpoint may be committed); valid and test always "
+        "use the whole LM subset, to stay comparable with chapters 01-03",
+    )
+    parser.add_argument(
+        "--init", default=None, help="start from this checkpoint's weights and vocabulary (continue training)"
+    )
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads or default_threads())
@@ -194,16 +206,30 @@ def main(argv: list[str] | None = None) -> None:
         previous = start.meta
     else:
         vocab = Vocab(min_count=args.min_count, max_size=args.max_size, specials=("</s>",)).fit(train_sentences)
-        config = BiLMConfig(n_words=len(vocab), max_word_length=args.max_word_length, projection_dim=args.projection_dim,
-                            hidden_size=args.hidden_size, n_samples=args.n_samples, dropout=args.dropout)
+        config = BiLMConfig(
+            n_words=len(vocab),
+            max_word_length=args.max_word_length,
+            projection_dim=args.projection_dim,
+            hidden_size=args.hidden_size,
+            n_samples=args.n_samples,
+            dropout=args.dropout,
+        )
         previous = None
     chars = CharEncoder(config.max_word_length)
     train_data = BiLMCorpus(train_sentences, vocab, chars)
     valid_data = BiLMCorpus(valid_sentences, vocab, chars)
     test_data = BiLMCorpus(test_sentences, vocab, chars)
-    train_config = TrainConfig(batch_tokens=args.batch_tokens, epochs=args.epochs, max_steps=args.max_steps,
-                               lr=args.lr, min_lr=args.min_lr, eval_interval=args.eval_interval,
-                               patience=args.patience, eval_tokens=args.eval_tokens, seed=args.seed)
+    train_config = TrainConfig(
+        batch_tokens=args.batch_tokens,
+        epochs=args.epochs,
+        max_steps=args.max_steps,
+        lr=args.lr,
+        min_lr=args.min_lr,
+        eval_interval=args.eval_interval,
+        patience=args.patience,
+        eval_tokens=args.eval_tokens,
+        seed=args.seed,
+    )
     model = BiLM(config)
     if args.init is not None:
         model.load_state_dict(start.model.state_dict())
@@ -223,10 +249,16 @@ def main(argv: list[str] | None = None) -> None:
         "best_step": history.best_step,
         "stopped_early": history.stopped_early,
         "threads": torch.get_num_threads(),
-        "history": {"step": history.step[::10], "train_loss": history.train_loss[::10],
-                    "eval_step": history.eval_step, "valid_loss": history.valid_loss},
-        "perplexity": {"valid": [valid[0].perplexity, valid[1].perplexity],
-                       "test": [test[0].perplexity, test[1].perplexity]},
+        "history": {
+            "step": history.step[::10],
+            "train_loss": history.train_loss[::10],
+            "eval_step": history.eval_step,
+            "valid_loss": history.valid_loss,
+        },
+        "perplexity": {
+            "valid": [valid[0].perplexity, valid[1].perplexity],
+            "test": [test[0].perplexity, test[1].perplexity],
+        },
     }
     if previous is not None:  # continued training: keep the earlier stage's record
         meta["previous"] = previous
@@ -235,8 +267,19 @@ def main(argv: list[str] | None = None) -> None:
         meta["steps"] += previous["steps"]
     digest = save_checkpoint(args.out, model, vocab, meta, half=args.half)
     size = Path(args.out).stat().st_size
-    print(json.dumps({"out": args.out, "sha256": digest, "bytes": size, "seconds": round(history.seconds, 1),
-                      "perplexity": meta["perplexity"], "corpus_checksum": meta["corpus_checksum"]}, indent=1))
+    print(
+        json.dumps(
+            {
+                "out": args.out,
+                "sha256": digest,
+                "bytes": size,
+                "seconds": round(history.seconds, 1),
+                "perplexity": meta["perplexity"],
+                "corpus_checksum": meta["corpus_checksum"],
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

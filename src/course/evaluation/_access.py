@@ -20,15 +20,19 @@ def keys_and_vectors(kv, owner: str, rows: int | None = None, name: str = "kv") 
     nearest neighbour of every query (``argmax`` picks nan), a silently wrong answer.
     """
     if not hasattr(kv, "key_to_index") or not hasattr(kv, "vectors"):
-        raise TypeError(f"The {name!r} parameter of {owner} must have 'key_to_index' and 'vectors' attributes "
-                        f"(course.vectors.KeyedVectors or gensim's KeyedVectors). Got {type(kv).__name__} instead.")
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must have 'key_to_index' and 'vectors' attributes "
+            f"(course.vectors.KeyedVectors or gensim's KeyedVectors). Got {type(kv).__name__} instead."
+        )
     vectors = np.asarray(kv.vectors)
     keys = getattr(kv, "index_to_key", None)
     if keys is None:
         keys = sorted(kv.key_to_index, key=kv.key_to_index.get)
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
-        raise ValueError(f"The {name!r} parameter of {owner} must hold one vector per word. Got "
-                         f"{len(keys)} words and vectors of shape {vectors.shape} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must hold one vector per word. Got "
+            f"{len(keys)} words and vectors of shape {vectors.shape} instead."
+        )
     if rows != 0:
         check_finite_vectors(vectors[:rows], keys, owner, name)
     return list(keys), vectors
@@ -39,8 +43,9 @@ def check_finite_vectors(vectors: np.ndarray, keys, owner: str, name: str = "kv"
     try:
         check_finite(vectors, name, owner, labels=keys)
     except ValueError as exc:
-        raise ValueError(f"{exc} Remove or retrain the non-finite rows: they would be every query's "
-                         "nearest word.") from None
+        raise ValueError(
+            f"{exc} Remove or retrain the non-finite rows: they would be every query's nearest word."
+        ) from None
 
 
 def check_finite_rows(vectors: np.ndarray, ids, keys, owner: str, name: str = "kv") -> None:
@@ -48,14 +53,16 @@ def check_finite_rows(vectors: np.ndarray, ids, keys, owner: str, name: str = "k
     for i in ids:
         if not np.isfinite(vectors[i]).all():
             bad = float(vectors[i][~np.isfinite(vectors[i])][0])
-            raise ValueError(f"The {name!r} parameter of {owner} must hold finite numbers. Got {bad!r} in row {i} "
-                             f"({keys[i]!r}) instead. Remove or retrain the non-finite rows.")
+            raise ValueError(
+                f"The {name!r} parameter of {owner} must hold finite numbers. Got {bad!r} in row {i} "
+                f"({keys[i]!r}) instead. Remove or retrain the non-finite rows."
+            )
 
 
 def row_lookup(keys: list[str], limit: int, case_insensitive: bool) -> dict[str, int]:
     """word -> row among the first ``limit`` rows; lower-cased keys keep their most frequent row."""
     table: dict[str, int] = {}
-    for i in range(limit - 1, -1, -1):                 # reversed: the smallest row wins (gensim)
+    for i in range(limit - 1, -1, -1):  # reversed: the smallest row wins (gensim)
         table[keys[i].lower() if case_insensitive else keys[i]] = i
     return table
 

@@ -79,13 +79,14 @@ def _analogy_scores(normed: np.ndarray, a, b, c, method: str, epsilon: float) ->
     """:func:`analogy_scores` on validated inputs."""
     a, b, c = (np.atleast_1d(np.asarray(x, dtype=np.int64)) for x in (a, b, c))
     if method == "3cosadd":
-        return (normed[b] - normed[a] + normed[c]) @ normed.T                # (Q, V)
-    shifted = [(normed[x] @ normed.T + 1) / 2 for x in (a, b, c)]         # 3 x (Q, V), in [0, 1]
+        return (normed[b] - normed[a] + normed[c]) @ normed.T  # (Q, V)
+    shifted = [(normed[x] @ normed.T + 1) / 2 for x in (a, b, c)]  # 3 x (Q, V), in [0, 1]
     return shifted[1] * shifted[2] / (shifted[0] + epsilon)
 
 
-def predict_analogies(normed: np.ndarray, a, b, c, batch_size: int = 512, method: str = "3cosadd",
-                      epsilon: float = 1e-3) -> np.ndarray:
+def predict_analogies(
+    normed: np.ndarray, a, b, c, batch_size: int = 512, method: str = "3cosadd", epsilon: float = 1e-3
+) -> np.ndarray:
     """The answers to a batch of questions ``a : b = c : ?`` (vectorised).
 
     Parameters
@@ -122,13 +123,21 @@ def predict_analogies(normed: np.ndarray, a, b, c, batch_size: int = 512, method
         sims = _analogy_scores(normed, a[sl], b[sl], c[sl], method, epsilon)  # (n, V)
         rows = np.arange(len(sims))
         for ids in (a[sl], b[sl], c[sl]):
-            sims[rows, ids] = -np.inf                                   # the query words never answer
+            sims[rows, ids] = -np.inf  # the query words never answer
         out[sl] = sims.argmax(axis=1)
     return out
 
 
-def solve_analogy(kv, a: str, b: str, c: str, topn: int = 5, method: str = "3cosadd",
-                  restrict_vocab: int | None = None, epsilon: float = 1e-3) -> list[tuple[str, float]]:
+def solve_analogy(
+    kv,
+    a: str,
+    b: str,
+    c: str,
+    topn: int = 5,
+    method: str = "3cosadd",
+    restrict_vocab: int | None = None,
+    epsilon: float = 1e-3,
+) -> list[tuple[str, float]]:
     """The ``topn`` best answers to ``a : b = c : ?`` with their scores (query words excluded).
 
     Parameters
@@ -158,8 +167,19 @@ def solve_analogy(kv, a: str, b: str, c: str, topn: int = 5, method: str = "3cos
     return solve(kv, a, b, c, topn, method, restrict_vocab, epsilon)
 
 
-def solve(kv, a: str, b: str, c: str, topn: int = 5, method: str = "3cosadd", restrict_vocab: int | None = None,
-          epsilon: float = 1e-3, *, owner: str = "solve_analogy", name: str = "kv") -> list[tuple[str, float]]:
+def solve(
+    kv,
+    a: str,
+    b: str,
+    c: str,
+    topn: int = 5,
+    method: str = "3cosadd",
+    restrict_vocab: int | None = None,
+    epsilon: float = 1e-3,
+    *,
+    owner: str = "solve_analogy",
+    name: str = "kv",
+) -> list[tuple[str, float]]:
     """:func:`solve_analogy` with the names its error messages use (for the methods that delegate)."""
     keys, vectors = keys_and_vectors(kv, owner, rows=0, name=name)
     topn = check_int(topn, "topn", owner, low=1)
@@ -176,5 +196,3 @@ def solve(kv, a: str, b: str, c: str, topn: int = 5, method: str = "3cosadd", re
             scores[i] = -np.inf
     order = np.argsort(-scores, kind="stable")[:topn]
     return [(keys[i], float(scores[i])) for i in order if np.isfinite(scores[i])]
-
-

@@ -97,21 +97,26 @@ def _is_syntactic(section: str) -> bool:
 
 def _check_questions(questions, owner: str) -> list[tuple[str, str, str, str, str]]:
     if isinstance(questions, (str, bytes)) or not hasattr(questions, "__len__"):
-        raise TypeError(f"The 'questions' parameter of {owner} must be a list of (section, a, b, c, d) "
-                        f"tuples. Got {type(questions).__name__} instead.")
+        raise TypeError(
+            f"The 'questions' parameter of {owner} must be a list of (section, a, b, c, d) "
+            f"tuples. Got {type(questions).__name__} instead."
+        )
     if len(questions) == 0:
         raise ValueError(f"The 'questions' parameter of {owner} must not be empty. Got no questions instead.")
     out = []
     for i, q in enumerate(questions):
         if len(q) != 5 or not all(isinstance(x, str) for x in q):
-            raise ValueError(f"The 'questions' parameter of {owner} must hold (section, a, b, c, d) tuples "
-                             f"of str. Got {q!r} at index {i} instead.")
+            raise ValueError(
+                f"The 'questions' parameter of {owner} must hold (section, a, b, c, d) tuples "
+                f"of str. Got {q!r} at index {i} instead."
+            )
         out.append(tuple(q))
     return out
 
 
-def analogy_coverage(words, questions=None, restrict_vocab: int | None = 30000,
-                     case_insensitive: bool = True) -> list[tuple[str, int, int]]:
+def analogy_coverage(
+    words, questions=None, restrict_vocab: int | None = 30000, case_insensitive: bool = True
+) -> list[tuple[str, int, int]]:
     """How many questions of each section a vocabulary covers (all four words among its first words).
 
     Needs no vectors: pass the ``index_to_key`` of a model, or any word list in frequency order.
@@ -150,9 +155,15 @@ def analogy_coverage(words, questions=None, restrict_vocab: int | None = 30000,
     return [(name, cov, tot) for name, (cov, tot) in sections.items()]
 
 
-def evaluate_analogies(kv, questions=None, restrict_vocab: int | None = 30000,
-                       case_insensitive: bool = True, batch_size: int = 512, method: str = "3cosadd",
-                       epsilon: float = 1e-3) -> AnalogyResult:
+def evaluate_analogies(
+    kv,
+    questions=None,
+    restrict_vocab: int | None = 30000,
+    case_insensitive: bool = True,
+    batch_size: int = 512,
+    method: str = "3cosadd",
+    epsilon: float = 1e-3,
+) -> AnalogyResult:
     """Accuracy on analogy questions (3CosAdd or 3CosMul), by section and semantic / syntactic.
 
     Parameters
@@ -269,12 +280,15 @@ def accuracy_by_frequency(kv, result: AnalogyResult, questions=None, edges: Sequ
         questions = load_analogies()
     questions = _check_questions(questions, owner)
     if not isinstance(result, AnalogyResult) or len(result.predictions) != len(questions):
-        raise ValueError(f"The 'result' parameter of {owner} must be the AnalogyResult of these "
-                         f"{len(questions)} questions. Got {type(result).__name__} instead.")
+        raise ValueError(
+            f"The 'result' parameter of {owner} must be the AnalogyResult of these "
+            f"{len(questions)} questions. Got {type(result).__name__} instead."
+        )
     edges = [check_int(e, "edges", owner, low=0) for e in edges]
     if len(edges) < 2 or any(b <= a for a, b in zip(edges, edges[1:])):
-        raise ValueError(f"The 'edges' parameter of {owner} must be at least two increasing ints. "
-                         f"Got {edges!r} instead.")
+        raise ValueError(
+            f"The 'edges' parameter of {owner} must be at least two increasing ints. Got {edges!r} instead."
+        )
     lookup = row_lookup(keys, len(keys), case_insensitive=True)
     rows = []
     for lo, hi in zip(edges, edges[1:]):

@@ -81,8 +81,17 @@ LABELS: dict[str, str] = {
 #: batch_size is ours only (gensim updates after every example): 256 keeps our minibatch steps
 #: closer to that than the default 1024 (with hierarchical softmax, CBOW is 3.2 % at 256 and
 #: 3.0 % at 1024 on this text; see course.word2vec.model.HS_MAX_STEPS).
-SETTINGS: dict = {"vector_size": 64, "window": 5, "min_count": 5, "sample": 1e-3, "alpha": 0.025,
-                  "min_alpha": 1e-4, "epochs": 3, "seed": 1, "batch_size": 256}
+SETTINGS: dict = {
+    "vector_size": 64,
+    "window": 5,
+    "min_count": 5,
+    "sample": 1e-3,
+    "alpha": 0.025,
+    "min_alpha": 1e-4,
+    "epochs": 3,
+    "seed": 1,
+    "batch_size": 256,
+}
 #: The text: the training split of the language-model subset (the text the NNLM and RNNLM saw).
 CORPUS: dict = {"split": "train", "subset": "lm"}
 #: The variant the chapter finds best on total analogy accuracy (the notebook checks this).
@@ -130,8 +139,20 @@ def train(arch: str, *, corpus: dict | None = None, progress: bool = False, **ov
 
 # ---------------------------------------------------------------------------- gensim
 _GENSIM_BOOLS = ("sg", "hs", "cbow_mean")
-_GENSIM_SAME = ("vector_size", "window", "min_count", "max_final_vocab", "negative", "ns_exponent",
-                "sample", "alpha", "min_alpha", "epochs", "seed", "batch_words")
+_GENSIM_SAME = (
+    "vector_size",
+    "window",
+    "min_count",
+    "max_final_vocab",
+    "negative",
+    "ns_exponent",
+    "sample",
+    "alpha",
+    "min_alpha",
+    "epochs",
+    "seed",
+    "batch_words",
+)
 
 
 def gensim_params(params: dict) -> dict:
@@ -207,8 +228,13 @@ def train_gensim(arch: str, *, corpus: dict | None = None, **overrides):
         model.train(sentences, total_examples=model.corpus_count, epochs=model.epochs)
         seconds = time.perf_counter() - start
         computed.append(True)
-        return {"index_to_key": list(model.wv.index_to_key), "vectors": np.asarray(model.wv.vectors),
-                "train_seconds": seconds, "gensim_version": gensim.__version__, "params": params}
+        return {
+            "index_to_key": list(model.wv.index_to_key),
+            "vectors": np.asarray(model.wv.vectors),
+            "train_seconds": seconds,
+            "gensim_version": gensim.__version__,
+            "params": params,
+        }
 
     checksum = data.corpus_checksum(corpus.get("subset", "full"), corpus.get("sources"))
     result = cache.cached("gensim-word2vec", key, checksum, compute)
@@ -287,8 +313,8 @@ def corpus_vocabulary(split: str = "train", subset: str = "full", min_count: int
     first_seen = np.full(len(words), len(ids), dtype=np.int64)
     np.minimum.at(first_seen, ids, np.arange(len(ids)))
     order = np.flatnonzero(counts >= min_count)
-    order = order[np.argsort(first_seen[order], kind="stable")]            # order of first occurrence
-    order = order[np.lexsort((-np.arange(len(order)), -counts[order]))]   # by count; ties as gensim
+    order = order[np.argsort(first_seen[order], kind="stable")]  # order of first occurrence
+    order = order[np.lexsort((-np.arange(len(order)), -counts[order]))]  # by count; ties as gensim
     return [words[i] for i in order], counts[order].astype(np.int64)
 
 
@@ -313,23 +339,32 @@ def export(path, *, arch: str = BEST, binary: bool = False, progress: bool = Tru
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m course.evaluation.experiments export PATH [--arch A] [--binary]``."""
-    parser = argparse.ArgumentParser(prog="python -m course.evaluation.experiments",
-                                     description="Chapter 08's experiments: export the trained word vectors.")
+    parser = argparse.ArgumentParser(
+        prog="python -m course.evaluation.experiments",
+        description="Chapter 08's experiments: export the trained word vectors.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("export", help="write word vectors in word2vec format (gensim, fastText, ... read it)")
     p.add_argument("path", help="output file, e.g. vectors.txt (or vectors.bin with --binary)")
-    p.add_argument("--arch", choices=list(ARCHITECTURES), default=BEST,
-                   help=f"which variant (default: {BEST}, the chapter's best)")
+    p.add_argument(
+        "--arch", choices=list(ARCHITECTURES), default=BEST, help=f"which variant (default: {BEST}, the chapter's best)"
+    )
     p.add_argument("--binary", action="store_true", help="word2vec.c's binary format instead of text")
-    p.add_argument("--sources", nargs="+", default=None,
-                   help="train on these corpus sources (all of their text) instead of the chapter's corpus")
+    p.add_argument(
+        "--sources",
+        nargs="+",
+        default=None,
+        help="train on these corpus sources (all of their text) instead of the chapter's corpus",
+    )
     p.add_argument("--epochs", type=int, default=None, help="override the chapter's number of epochs")
     args = parser.parse_args(argv)
     overrides = {} if args.epochs is None else {"epochs": args.epochs}
     corpus = None if args.sources is None else {"split": "all", "subset": "full", "sources": args.sources}
     kv = export(args.path, arch=args.arch, binary=args.binary, corpus=corpus, **overrides)
-    print(f"wrote {len(kv)} vectors of size {kv.vector_size} ({LABELS[args.arch]}) to {args.path}"
-          f" ({'binary' if args.binary else 'text'} word2vec format)")
+    print(
+        f"wrote {len(kv)} vectors of size {kv.vector_size} ({LABELS[args.arch]}) to {args.path}"
+        f" ({'binary' if args.binary else 'text'} word2vec format)"
+    )
     return 0
 
 

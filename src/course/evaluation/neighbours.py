@@ -54,14 +54,17 @@ def cosine_top(normed: np.ndarray, queries: np.ndarray, topn: int, exclude=None)
     [[1, 2]]
     """
     queries = unit_rows(np.atleast_2d(queries)).astype(normed.dtype, copy=False)
-    sims = queries @ normed.T                                          # (B, V)
+    sims = queries @ normed.T  # (B, V)
     if exclude is not None:
         for b, ids in enumerate(exclude):
             sims[b, list(ids)] = -np.inf
     topn = min(topn, sims.shape[1])
-    part = np.argpartition(-sims, topn - 1, axis=1)[:, :topn] if topn < sims.shape[1] else \
-        np.tile(np.arange(sims.shape[1]), (len(sims), 1))
-    part.sort(axis=1)                                                  # ties: smaller index first
+    part = (
+        np.argpartition(-sims, topn - 1, axis=1)[:, :topn]
+        if topn < sims.shape[1]
+        else np.tile(np.arange(sims.shape[1]), (len(sims), 1))
+    )
+    part.sort(axis=1)  # ties: smaller index first
     order = np.argsort(-np.take_along_axis(sims, part, axis=1), axis=1, kind="stable")
     idx = np.take_along_axis(part, order, axis=1)
     return idx, np.take_along_axis(sims, idx, axis=1)
@@ -83,31 +86,45 @@ def _item_vector(kv, vectors: np.ndarray, item, owner: str, name: str) -> tuple[
         return vectors[i], [i]
     vec = np.asarray(item, dtype=np.float64)
     if vec.shape != (vectors.shape[1],):
-        raise ValueError(f"The {name!r} parameter of {owner} must hold words or vectors of shape "
-                         f"({vectors.shape[1]},). Got shape {vec.shape} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must hold words or vectors of shape "
+            f"({vectors.shape[1]},). Got shape {vec.shape} instead."
+        )
     return check_finite(vec, name, owner), []
 
 
-def search(kv, positive, negative=(), topn: int = 10, exclude: Sequence[str] = (), restrict_vocab=None, *,
-           owner: str = "most_similar", name: str = "kv", query_name: str = "positive") -> list[tuple[str, float]]:
+def search(
+    kv,
+    positive,
+    negative=(),
+    topn: int = 10,
+    exclude: Sequence[str] = (),
+    restrict_vocab=None,
+    *,
+    owner: str = "most_similar",
+    name: str = "kv",
+    query_name: str = "positive",
+) -> list[tuple[str, float]]:
     """:func:`most_similar` with the names its error messages use (for the functions that delegate)."""
     keys, vectors = keys_and_vectors(kv, owner, rows=0, name=name)
     topn = check_int(topn, "topn", owner, low=1)
     N = restrict(restrict_vocab, len(keys), owner)
     pos, neg = _as_items(positive), _as_items(negative)
     if not pos and not neg:
-        raise ValueError(f"The {query_name!r} parameter of {owner} must hold at least one word or vector "
-                         "(or 'negative' must). Got none instead.")
+        raise ValueError(
+            f"The {query_name!r} parameter of {owner} must hold at least one word or vector "
+            "(or 'negative' must). Got none instead."
+        )
     banned = [index(kv, w) for w in exclude]
     items = [(item, 1.0) for item in pos] + [(item, -1.0) for item in neg]
     found = [_item_vector(kv, vectors, item, owner, query_name) for item, _ in items]
     for _, ids in found:
         banned += ids
-    check_finite_vectors(vectors[:N], keys, owner, name)                # the rows searched
+    check_finite_vectors(vectors[:N], keys, owner, name)  # the rows searched
     check_finite_rows(vectors, [i for _, ids in found for i in ids], keys, owner, name)
     if len(items) == 1 and items[0][1] > 0:
-        query = found[0][0]                 # one item: its own direction (cosine_top normalises it)
-    else:                                   # several: the sum of their unit vectors (gensim)
+        query = found[0][0]  # one item: its own direction (cosine_top normalises it)
+    else:  # several: the sum of their unit vectors (gensim)
         query = np.zeros(vectors.shape[1], dtype=np.float64)
         for (vec, _), (_, sign) in zip(found, items):
             query += sign * unit_rows(vec)
@@ -115,8 +132,9 @@ def search(kv, positive, negative=(), topn: int = 10, exclude: Sequence[str] = (
     return [(keys[i], float(s)) for i, s in zip(idx[0], scores[0]) if np.isfinite(s)]
 
 
-def most_similar(kv, positive, negative=(), topn: int = 10, exclude: Sequence[str] = (),
-                 restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+def most_similar(
+    kv, positive, negative=(), topn: int = 10, exclude: Sequence[str] = (), restrict_vocab: int | None = None
+) -> list[tuple[str, float]]:
     """Words closest by cosine to ``sum(positive) - sum(negative)`` of unit vectors.
 
     Parameters
@@ -177,8 +195,10 @@ def nearest_neighbours(kv, query, topn: int = 10, exclude: Sequence[str] = ()) -
     """
     if not isinstance(query, str) and np.ndim(query) != 1:
         shape = np.shape(query)
-        raise ValueError(f"The 'query' parameter of nearest_neighbours must be a word or a vector of shape (D,). "
-                         f"Got shape {shape} instead.")
+        raise ValueError(
+            f"The 'query' parameter of nearest_neighbours must be a word or a vector of shape (D,). "
+            f"Got shape {shape} instead."
+        )
     return search(kv, [query], (), topn, exclude, owner="nearest_neighbours", query_name="query")
 
 
@@ -207,8 +227,10 @@ def group_cosines(kv, groups: dict[str, Sequence[str]]) -> tuple[float, float]:
     owner = "group_cosines"
     _, vectors = keys_and_vectors(kv, owner, rows=0)
     if len(groups) < 2 or any(len(ws) == 0 for ws in groups.values()):
-        raise ValueError(f"The 'groups' parameter of {owner} must map at least two group names to non-empty "
-                         f"word lists. Got {len(groups)} group(s) instead.")
+        raise ValueError(
+            f"The 'groups' parameter of {owner} must map at least two group names to non-empty "
+            f"word lists. Got {len(groups)} group(s) instead."
+        )
     words = [w for ws in groups.values() for w in ws]
     labels = np.array([g for g, ws in groups.items() for _ in ws])
     rows = vectors[[index(kv, w) for w in words]]
@@ -249,8 +271,7 @@ def pca(X, n_components: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[0] < 2:
-        raise ValueError(f"The 'X' parameter of pca must have shape (N, D) with N >= 2. "
-                         f"Got shape {X.shape} instead.")
+        raise ValueError(f"The 'X' parameter of pca must have shape (N, D) with N >= 2. Got shape {X.shape} instead.")
     check_finite(X, "X", "pca")
     n_components = check_int(n_components, "n_components", "pca", low=1, high=min(X.shape))
     Xc = X - X.mean(axis=0)

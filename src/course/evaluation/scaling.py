@@ -63,8 +63,9 @@ def sample_tokens(n_tokens: int, *, split: str = "train", subset: str = "full", 
     return words, ids[positions], new_offsets
 
 
-def train_sample(n_tokens: int, *, sample_seed: int = 0, split: str = "train", subset: str = "full",
-                 progress: bool = False, **params):
+def train_sample(
+    n_tokens: int, *, sample_seed: int = 0, split: str = "train", subset: str = "full", progress: bool = False, **params
+):
     """word2vec on :func:`sample_tokens`'s sample, trained once and cached (one worker thread).
 
     Parameters
@@ -87,16 +88,20 @@ def train_sample(n_tokens: int, *, sample_seed: int = 0, split: str = "train", s
     from ..word2vec import Word2Vec
 
     trainer = Word2Vec(workers=1, progress=progress, **params)
-    key = {**trainer.config.key(), "n_tokens": n_tokens, "sample_seed": sample_seed, "split": split,
-           "subset": subset}
+    key = {**trainer.config.key(), "n_tokens": n_tokens, "sample_seed": sample_seed, "split": split, "subset": subset}
     computed = []
 
     def compute():
         trainer.fit_tokens(*sample_tokens(n_tokens, split=split, subset=subset, seed=sample_seed))
         computed.append(True)
-        return {"index_to_key": trainer.index_to_key_, "vectors": np.asarray(trainer.wv.vectors),
-                "counts": trainer.counts_, "train_seconds": trainer.train_seconds_,
-                "raw_words": trainer.raw_words_, "epoch_losses": trainer.epoch_losses_}
+        return {
+            "index_to_key": trainer.index_to_key_,
+            "vectors": np.asarray(trainer.wv.vectors),
+            "counts": trainer.counts_,
+            "train_seconds": trainer.train_seconds_,
+            "raw_words": trainer.raw_words_,
+            "epoch_losses": trainer.epoch_losses_,
+        }
 
     result = cache.cached("word2vec-sample", key, data.corpus_checksum(subset), compute)
     info = {k: v for k, v in result.items() if k not in ("index_to_key", "vectors", "counts")}
@@ -120,8 +125,15 @@ def common_questions(models: Sequence, questions=None, restrict_vocab: int | Non
     return [q for q in questions if all(all(w.lower() in k for w in q[1:]) for k in known)]
 
 
-def grid(dims: Sequence[int], sizes: Sequence[int], *, arch: str = "cbow-ns", restrict_vocab: int = 30000,
-         progress: bool = False, **overrides) -> dict:
+def grid(
+    dims: Sequence[int],
+    sizes: Sequence[int],
+    *,
+    arch: str = "cbow-ns",
+    restrict_vocab: int = 30000,
+    progress: bool = False,
+    **overrides,
+) -> dict:
     """Analogy accuracy for every (vector size, corpus size), on the questions every cell covers.
 
     Parameters
@@ -153,5 +165,9 @@ def grid(dims: Sequence[int], sizes: Sequence[int], *, arch: str = "cbow-ns", re
             vectors[dim, size], seconds[dim, size] = kv, info["train_seconds"]
     questions = common_questions(vectors.values(), restrict_vocab=restrict_vocab)
     results = {cell: evaluate_analogies(kv, questions, restrict_vocab=restrict_vocab) for cell, kv in vectors.items()}
-    return {"results": results, "questions": questions, "seconds": seconds,
-            "vocab_sizes": {size: len(vectors[dims[0], size]) for size in sizes}}
+    return {
+        "results": results,
+        "questions": questions,
+        "seconds": seconds,
+        "vocab_sizes": {size: len(vectors[dims[0], size]) for size in sizes},
+    }

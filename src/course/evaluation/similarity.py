@@ -45,7 +45,7 @@ def _rankdata(x: np.ndarray) -> np.ndarray:
     # Boundaries of runs of equal values; each run gets the mean of its positions.
     starts = np.flatnonzero(np.r_[True, sx[1:] != sx[:-1]])
     ends = np.r_[starts[1:], len(x)]
-    avg = (starts + ends + 1) / 2.0                                    # mean of ranks start+1 .. end
+    avg = (starts + ends + 1) / 2.0  # mean of ranks start+1 .. end
     ranks = np.empty(len(x))
     ranks[order] = np.repeat(avg, ends - starts)
     return ranks
@@ -61,8 +61,9 @@ def spearman(x, y) -> float:
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
-        raise ValueError(f"spearman needs two 1-D sequences of the same length >= 2. "
-                         f"Got shapes {x.shape} and {y.shape} instead.")
+        raise ValueError(
+            f"spearman needs two 1-D sequences of the same length >= 2. Got shapes {x.shape} and {y.shape} instead."
+        )
     check_finite(x, "x", "spearman")
     check_finite(y, "y", "spearman")
     return _spearman(x, y)
@@ -101,8 +102,9 @@ class SimilarityResult:
 SIMILARITY_SETS = ("wordsim353", "simlex999")
 
 
-def evaluate_similarity(kv, pairs="wordsim353", restrict_vocab: int | None = None,
-                        case_insensitive: bool = True) -> SimilarityResult:
+def evaluate_similarity(
+    kv, pairs="wordsim353", restrict_vocab: int | None = None, case_insensitive: bool = True
+) -> SimilarityResult:
     """Spearman correlation between human similarity scores and cosine similarities.
 
     Parameters
@@ -125,20 +127,23 @@ def evaluate_similarity(kv, pairs="wordsim353", restrict_vocab: int | None = Non
         from .. import data
 
         if pairs not in SIMILARITY_SETS:
-            raise ValueError(f"The 'pairs' parameter of {owner} must be one of 'wordsim353', 'simlex999' "
-                             f"or a list of (w1, w2, score). Got {pairs!r} instead.")
+            raise ValueError(
+                f"The 'pairs' parameter of {owner} must be one of 'wordsim353', 'simlex999' "
+                f"or a list of (w1, w2, score). Got {pairs!r} instead."
+            )
         name = pairs
         pairs = data.load_wordsim353() if pairs == "wordsim353" else data.load_simlex999()
     if len(pairs) == 0:
         raise ValueError(f"The 'pairs' parameter of {owner} must not be empty. Got no pairs instead.")
     for i, p in enumerate(pairs):
-        if len(p) != 3 or not isinstance(p[0], str) or not isinstance(p[1], str) \
-                or not isinstance(p[2], numbers.Real):
-            raise ValueError(f"The 'pairs' parameter of {owner} must hold (str, str, float) triples. "
-                             f"Got {p!r} at index {i} instead.")
+        if len(p) != 3 or not isinstance(p[0], str) or not isinstance(p[1], str) or not isinstance(p[2], numbers.Real):
+            raise ValueError(
+                f"The 'pairs' parameter of {owner} must hold (str, str, float) triples. Got {p!r} at index {i} instead."
+            )
         if not np.isfinite(p[2]):
-            raise ValueError(f"The 'pairs' parameter of {owner} must hold finite human scores. "
-                             f"Got {p!r} at index {i} instead.")
+            raise ValueError(
+                f"The 'pairs' parameter of {owner} must hold finite human scores. Got {p!r} at index {i} instead."
+            )
     N = restrict(restrict_vocab, len(keys), owner)
     check_finite_vectors(vectors[:N], keys, owner)
     lookup = row_lookup(keys, N, case_insensitive)

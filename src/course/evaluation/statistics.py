@@ -50,12 +50,18 @@ def _outcomes(x, name: str, owner: str) -> np.ndarray:
     """Per-question outcomes as a bool array: 1/0, True/False; anything else is an error."""
     a = np.asarray(x)
     if a.ndim != 1:
-        raise ValueError(f"The {name!r} parameter of {owner} must be a 1-d sequence of per-question outcomes "
-                         f"(True/False or 1/0). Got an array of shape {a.shape} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be a 1-d sequence of per-question outcomes "
+            f"(True/False or 1/0). Got an array of shape {a.shape} instead."
+        )
     if a.dtype != bool:
-        if not np.issubdtype(a.dtype, np.number) or not np.isin(a, (0, 1)).all():
-            raise ValueError(f"The {name!r} parameter of {owner} must hold only True/False or 1/0 "
-                             f"(one outcome per question). Got values such as {a[~np.isin(a, (0, 1))][:3].tolist() if np.issubdtype(a.dtype, np.number) else a[:3].tolist()} instead.")
+        numeric = np.issubdtype(a.dtype, np.number)
+        if not numeric or not np.isin(a, (0, 1)).all():
+            examples = (a[~np.isin(a, (0, 1))] if numeric else a)[:3].tolist()
+            raise ValueError(
+                f"The {name!r} parameter of {owner} must hold only True/False or 1/0 "
+                f"(one outcome per question). Got values such as {examples} instead."
+            )
         a = a.astype(bool)
     return a
 
@@ -91,7 +97,9 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     n = check_int(n, "n", owner, low=1)
     k = check_int(k, "k", owner, low=0)
     if k > n:
-        raise ValueError(f"The 'k' parameter of {owner} must be at most n = {n} (successes out of n trials). Got {k} instead.")
+        raise ValueError(
+            f"The 'k' parameter of {owner} must be at most n = {n} (successes out of n trials). Got {k} instead."
+        )
     z = _z(confidence, owner)
     p = k / n
     denom = 1 + z * z / n
@@ -100,8 +108,14 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def bootstrap_interval(outcomes: Sequence, statistic: Callable[[np.ndarray], float] = np.mean, *,
-                       n_boot: int = 10_000, confidence: float = 0.95, seed: int = 0) -> tuple[float, float]:
+def bootstrap_interval(
+    outcomes: Sequence,
+    statistic: Callable[[np.ndarray], float] = np.mean,
+    *,
+    n_boot: int = 10_000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
     """Percentile bootstrap interval of ``statistic`` over resampled questions.
 
     Parameters
@@ -122,8 +136,10 @@ def bootstrap_interval(outcomes: Sequence, statistic: Callable[[np.ndarray], flo
     owner = "bootstrap_interval"
     a = np.asarray(outcomes)
     if a.ndim not in (1, 2) or len(a) == 0:
-        raise ValueError(f"The 'outcomes' parameter of {owner} must be a non-empty array of shape (n,) or (n, m). "
-                         f"Got shape {a.shape} instead.")
+        raise ValueError(
+            f"The 'outcomes' parameter of {owner} must be a non-empty array of shape (n,) or (n, m). "
+            f"Got shape {a.shape} instead."
+        )
     n_boot = check_int(n_boot, "n_boot", owner, low=1)
     z_conf = check_float(confidence, "confidence", owner, low=0.0, high=1.0, low_closed=False, high_closed=False)
     rng = np.random.default_rng(check_int(seed, "seed", owner, low=0))
@@ -139,10 +155,10 @@ def bootstrap_interval(outcomes: Sequence, statistic: Callable[[np.ndarray], flo
 class McNemar(NamedTuple):
     """McNemar's exact test of two models on the same questions."""
 
-    only_a: int       # questions model A got right and model B wrong
-    only_b: int       # questions B got right and A wrong
-    n: int            # questions compared
-    p_value: float    # two-sided, exact binomial
+    only_a: int  # questions model A got right and model B wrong
+    only_b: int  # questions B got right and A wrong
+    n: int  # questions compared
+    p_value: float  # two-sided, exact binomial
     difference: float  # accuracy of A minus accuracy of B
 
     def significant(self, alpha: float = 0.05) -> bool:
@@ -152,7 +168,7 @@ class McNemar(NamedTuple):
 
 def _binom_cdf_half(k: int, n: int) -> float:
     """P(X <= k) for X ~ Binomial(n, 1/2), exactly (integer sums, one division)."""
-    return sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
+    return sum(math.comb(n, i) for i in range(k + 1)) / 2**n
 
 
 def mcnemar_exact(a_correct: Sequence, b_correct: Sequence) -> McNemar:
@@ -178,8 +194,10 @@ def mcnemar_exact(a_correct: Sequence, b_correct: Sequence) -> McNemar:
     owner = "mcnemar_exact"
     a, b = _outcomes(a_correct, "a_correct", owner), _outcomes(b_correct, "b_correct", owner)
     if len(a) != len(b):
-        raise ValueError(f"The 'b_correct' parameter of {owner} must have one outcome per question of a_correct "
-                         f"({len(a)}). Got {len(b)} instead.")
+        raise ValueError(
+            f"The 'b_correct' parameter of {owner} must have one outcome per question of a_correct "
+            f"({len(a)}). Got {len(b)} instead."
+        )
     if len(a) == 0:
         raise ValueError(f"The 'a_correct' parameter of {owner} must hold at least one question. Got none instead.")
     only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
@@ -190,7 +208,7 @@ def mcnemar_exact(a_correct: Sequence, b_correct: Sequence) -> McNemar:
 
 class SeedSpread(NamedTuple):
     mean: float
-    std: float      # sample standard deviation (n - 1); 0 for one seed
+    std: float  # sample standard deviation (n - 1); 0 for one seed
     low: float
     high: float
     n: int
@@ -200,6 +218,10 @@ def seed_spread(values: Sequence[float]) -> SeedSpread:
     """Mean, sample standard deviation and range of one figure over training seeds."""
     v = np.asarray(values, dtype=float)
     if v.ndim != 1 or len(v) == 0 or not np.isfinite(v).all():
-        raise ValueError(f"The 'values' parameter of seed_spread must be a non-empty 1-d sequence of finite numbers. "
-                         f"Got {list(values)[:5]!r} instead.")
-    return SeedSpread(float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0, float(v.min()), float(v.max()), len(v))
+        raise ValueError(
+            f"The 'values' parameter of seed_spread must be a non-empty 1-d sequence of finite numbers. "
+            f"Got {list(values)[:5]!r} instead."
+        )
+    return SeedSpread(
+        float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0, float(v.min()), float(v.max()), len(v)
+    )

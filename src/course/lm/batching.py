@@ -93,15 +93,15 @@ def pad_rows(rows: Sequence[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.from_numpy(idx), torch.from_numpy(targets)
 
 
-def group_rows(rows: Sequence[np.ndarray], batch_tokens: int, *, shuffle: bool = False,
-               seed: int | None = None) -> list[list[int]]:
+def group_rows(
+    rows: Sequence[np.ndarray], batch_tokens: int, *, shuffle: bool = False, seed: int | None = None
+) -> list[list[int]]:
     """:func:`~course.base.batching.group_by_length` of the rows by the number of tokens each predicts.
 
     >>> group_rows([np.arange(n) for n in (3, 9, 4, 3)], batch_tokens=8)
     [[0, 3], [2], [1]]
     """
-    return group_by_length([len(r) - 1 for r in rows], batch_tokens, shuffle=shuffle, seed=seed,
-                           owner="make_batches")
+    return group_by_length([len(r) - 1 for r in rows], batch_tokens, shuffle=shuffle, seed=seed, owner="make_batches")
 
 
 def make_batches(
@@ -135,9 +135,7 @@ def make_batches(
     return [pad_rows([rows[i] for i in g]) for g in groups]
 
 
-def chunks(
-    idx: torch.Tensor, targets: torch.Tensor, bptt: int | None
-) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+def chunks(idx: torch.Tensor, targets: torch.Tensor, bptt: int | None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Cut a minibatch along time into pieces of ``bptt`` steps (truncated BPTT).
 
     >>> x = torch.arange(10).view(1, 10)

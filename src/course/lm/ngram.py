@@ -84,11 +84,12 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Sequence
-from itertools import chain, repeat
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
+from ..base.notebook import sig  # noqa: F401  (used by the doctests)
 from ..base.validation import (
     _raise_bad_token,
     check_choice,
@@ -99,7 +100,6 @@ from ..base.validation import (
     check_sentences,
     check_tokens,
 )
-from ..base.notebook import sig  # noqa: F401  (used by the doctests)
 
 __all__ = ["BOS", "EOS", "UNK", "ESTIMATORS", "ngrams", "NGramLM"]
 
@@ -280,8 +280,10 @@ class NGramLM:
 
     def get_params(self) -> dict:
         """The constructor arguments, as scikit-learn's ``get_params``."""
-        return {name: getattr(self, name) for name in
-                ("order", "estimator", "k", "discount", "alpha", "min_count", "max_size", "vocab")}
+        return {
+            name: getattr(self, name)
+            for name in ("order", "estimator", "k", "discount", "alpha", "min_count", "max_size", "vocab")
+        }
 
     def set_params(self, **params) -> NGramLM:
         """Set constructor arguments; return ``self``.
@@ -293,8 +295,10 @@ class NGramLM:
         """
         for name, value in params.items():
             if name not in self.get_params():
-                raise ValueError(f"Invalid parameter {name!r} for {type(self).__name__}. "
-                                 f"Valid parameters are: {sorted(self.get_params())}.")
+                raise ValueError(
+                    f"Invalid parameter {name!r} for {type(self).__name__}. "
+                    f"Valid parameters are: {sorted(self.get_params())}."
+                )
             setattr(self, name, value)
         self._validate_params()
         if set(params) & {"order", "min_count", "max_size", "vocab"}:
@@ -316,8 +320,10 @@ class NGramLM:
         self._check_fitted()
         extra = set(params) - {"k", "discount", "alpha"}
         if extra:
-            raise ValueError(f"with_estimator sets only 'k', 'discount' and 'alpha'; got {sorted(extra)}. "
-                             "Other parameters change the counts: fit a new model.")
+            raise ValueError(
+                f"with_estimator sets only 'k', 'discount' and 'alpha'; got {sorted(extra)}. "
+                "Other parameters change the counts: fit a new model."
+            )
         return copy.copy(self).set_params(estimator=estimator, **params)
 
     def __repr__(self) -> str:
@@ -362,8 +368,7 @@ class NGramLM:
                     check_sentences(sentences, "sentences", owner, tokens=True)
                     _raise_bad_token(word, "sentences", owner, "")
             if unk is None:
-                raise KeyError(f"Word {min(missing)!r} is not in the vocabulary and the "
-                               "vocabulary has no unk token.")
+                raise KeyError(f"Word {min(missing)!r} is not in the vocabulary and the vocabulary has no unk token.")
             word_ids[unknown] = unk
         n_words = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))  # (S,)
         lengths = n_words + n  # padded: n - 1 <s>, the words, one </s>
@@ -468,15 +473,17 @@ class NGramLM:
                 kn = np.where(starts_bos[m - 1], c, continuation)
             discounts["kn"].append(_discount(kn))
             discounts["absolute"].append(_discount(c))
-            self._orders.append(_Order(
-                keys=keys[m - 1],
-                counts=c,
-                context_total=np.bincount(prefix, weights=c, minlength=n_contexts),
-                kn=kn,
-                kn_total=np.bincount(prefix, weights=kn, minlength=n_contexts),
-                followers=np.bincount(prefix[c > 0], minlength=n_contexts),
-                continuation=continuation,
-            ))
+            self._orders.append(
+                _Order(
+                    keys=keys[m - 1],
+                    counts=c,
+                    context_total=np.bincount(prefix, weights=c, minlength=n_contexts),
+                    kn=kn,
+                    kn_total=np.bincount(prefix, weights=kn, minlength=n_contexts),
+                    followers=np.bincount(prefix[c > 0], minlength=n_contexts),
+                    continuation=continuation,
+                )
+            )
         self._estimated_discounts = {name: np.array(d) for name, d in discounts.items()}
         self.n_tokens_ = int(target.sum())
         self.n_types_ = [int(np.count_nonzero(c)) for c in counts]
@@ -541,8 +548,9 @@ class NGramLM:
     def _word_ids(self, words: Sequence[str]) -> list[int]:
         ids = [self.key_to_index_.get(w, self._unk_id) for w in words]
         if None in ids:
-            raise KeyError(f"Word {words[ids.index(None)]!r} is not in the vocabulary and the "
-                           "vocabulary has no unk token.")
+            raise KeyError(
+                f"Word {words[ids.index(None)]!r} is not in the vocabulary and the vocabulary has no unk token."
+            )
         return ids
 
     def _type_id(self, ids: Sequence[int]) -> int:
@@ -557,7 +565,7 @@ class NGramLM:
     def _context_ids(self, context: Sequence[str]) -> list[int]:
         """Type ids of the (m-1)-word contexts, m = 1..order, of the word after ``context``."""
         padded = [self._bos_id] * (self.order - 1) + self._word_ids(context)
-        return [0] + [self._type_id(padded[len(padded) - m + 1:]) for m in range(2, self.order + 1)]
+        return [0] + [self._type_id(padded[len(padded) - m + 1 :]) for m in range(2, self.order + 1)]
 
     def next_word_probs(self, context: Sequence[str] = ()) -> np.ndarray:
         """The distribution of the word after ``context`` over every token id.
@@ -590,8 +598,11 @@ class NGramLM:
         contexts = [np.full(W, c, dtype=np.int64) for c in ctx]
         grams = [words]
         for m in range(2, self.order + 1):
-            grams.append(np.full(W, -1, dtype=np.int64) if ctx[m - 1] < 0
-                         else _lookup(self._orders[m - 1].keys, ctx[m - 1] * W + words))
+            grams.append(
+                np.full(W, -1, dtype=np.int64)
+                if ctx[m - 1] < 0
+                else _lookup(self._orders[m - 1].keys, ctx[m - 1] * W + words)
+            )
         return self._probs(words, grams, contexts)
 
     def prob(self, word: str, context: Sequence[str] = ()) -> float:
@@ -744,9 +755,11 @@ class NGramLM:
     def _cross_entropy(self, sentences, base: float, owner: str) -> float:
         sentences = self._check_sentences(sentences, owner)
         if self.estimator == "stupid_backoff":
-            raise ValueError("Stupid backoff gives scores, not probabilities (they do not sum to 1), "
-                             "so its cross-entropy and perplexity are not defined. Use another "
-                             "'estimator' to evaluate, or token_logprobs to read the scores.")
+            raise ValueError(
+                "Stupid backoff gives scores, not probabilities (they do not sum to 1), "
+                "so its cross-entropy and perplexity are not defined. Use another "
+                "'estimator' to evaluate, or token_logprobs to read the scores."
+            )
         return float(-self._token_logprobs(sentences, owner).mean() / math.log(base))
 
     def perplexity(self, sentences: Sequence[Sequence[str]]) -> float:
@@ -779,8 +792,13 @@ class NGramLM:
         return np.array([np.mean(_take(order.counts, g[target]) == 0) for order, g in zip(self._orders, ids)])
 
     # ------------------------------------------------------------------ generation
-    def sample(self, max_len: int = 30, temperature: float = 1.0, seed: int | np.random.Generator | None = 0,
-               context: Sequence[str] = ()) -> list[str]:
+    def sample(
+        self,
+        max_len: int = 30,
+        temperature: float = 1.0,
+        seed: int | np.random.Generator | None = 0,
+        context: Sequence[str] = (),
+    ) -> list[str]:
         """Generate one sentence word by word from P(w | h) ** (1 / temperature), renormalised.
 
         Parameters
@@ -821,7 +839,8 @@ class NGramLM:
                 raise ValueError(
                     f"The 'temperature' parameter of NGramLM.sample is too small for these probabilities: "
                     f"P(w | h) ** (1 / temperature) is not finite. Got {temperature!r} instead; use a larger "
-                    "one (near 0.01 already picks the most likely word).")
+                    "one (near 0.01 already picks the most likely word)."
+                )
             i = int(rng.choice(len(p), p=p / p.sum()))
             if i == self._eos_id:
                 break

@@ -32,14 +32,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..base.validation import check_int, check_token_ids
 from ..base.batching import IGNORE_INDEX
+from ..base.validation import check_int, check_token_ids
 
 __all__ = ["NNLM", "nnlm_num_parameters"]
 
 
-def nnlm_num_parameters(vocab_size: int, context_size: int, vector_size: int, hidden_size: int,
-                        direct: bool = False) -> int:
+def nnlm_num_parameters(
+    vocab_size: int, context_size: int, vector_size: int, hidden_size: int, direct: bool = False
+) -> int:
     """Number of free parameters of the NNLM, term by term as in Bengio et al. (2003), section 2.
 
     ``|C| + |H| + |d| + |U| + |b| (+ |W|) = VD + NDh + h + hV + V (+ NDV)``,
@@ -93,8 +94,15 @@ class NNLM(nn.Module):
     with the boundary token, as the n-gram model pads with ``<s>``.
     """
 
-    def __init__(self, vocab_size: int, context_size: int = 3, vector_size: int = 32,
-                 hidden_size: int = 64, direct: bool = False, seed: int = 0) -> None:
+    def __init__(
+        self,
+        vocab_size: int,
+        context_size: int = 3,
+        vector_size: int = 32,
+        hidden_size: int = 64,
+        direct: bool = False,
+        seed: int = 0,
+    ) -> None:
         super().__init__()
         owner = "NNLM"
         self.vocab_size = check_int(vocab_size, "vocab_size", owner, low=1)
@@ -116,9 +124,14 @@ class NNLM(nn.Module):
     @property
     def hparams(self) -> dict:
         """The constructor's arguments (used to key checkpoints)."""
-        return {"vocab_size": self.vocab_size, "context_size": self.context_size,
-                "vector_size": self.vector_size, "hidden_size": self.hidden_size,
-                "direct": self.direct, "seed": self.seed}
+        return {
+            "vocab_size": self.vocab_size,
+            "context_size": self.context_size,
+            "vector_size": self.vector_size,
+            "hidden_size": self.hidden_size,
+            "direct": self.direct,
+            "seed": self.seed,
+        }
 
     def reset_parameters(self) -> None:
         """Initialise from ``seed``: entries of C ~ N(0, 1/D), weights ~ U(+-1/sqrt(fan_in)), biases 0."""
@@ -160,8 +173,9 @@ class NNLM(nn.Module):
         ctx = torch.cat([state, idx], dim=1)  # (B, N + T)
         return ctx.unfold(1, N, 1)[:, 1:]  # (B, T, N)
 
-    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
-                state: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def forward(
+        self, idx: torch.Tensor, targets: torch.Tensor | None = None, state: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Logits of the next word at every position, and the mean cross-entropy.
 
         Parameters
@@ -197,8 +211,7 @@ class NNLM(nn.Module):
             logits = logits + self.W(x)  # + W x
         loss = None
         if targets is not None:
-            loss = F.cross_entropy(logits.reshape(-1, self.vocab_size), targets.reshape(-1),
-                                   ignore_index=IGNORE_INDEX)
+            loss = F.cross_entropy(logits.reshape(-1, self.vocab_size), targets.reshape(-1), ignore_index=IGNORE_INDEX)
         return logits, loss
 
     def cost_terms(self) -> dict[str, int]:

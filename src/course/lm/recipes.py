@@ -37,8 +37,20 @@ from .nnlm import NNLM
 from .rnnlm import RNNLM
 from .train import History, TrainConfig, train_cached, vocab_fingerprint
 
-__all__ = ["VOCAB_SIZE", "EOS", "NNLM_HPARAMS", "NNLM_TRAIN", "RNNLM_HPARAMS", "RNNLM_TRAIN",
-           "LMCorpus", "lm_corpus", "trained_nnlm", "trained_rnnlm", "kneser_ney", "top_next_words"]
+__all__ = [
+    "VOCAB_SIZE",
+    "EOS",
+    "NNLM_HPARAMS",
+    "NNLM_TRAIN",
+    "RNNLM_HPARAMS",
+    "RNNLM_TRAIN",
+    "LMCorpus",
+    "lm_corpus",
+    "trained_nnlm",
+    "trained_rnnlm",
+    "kneser_ney",
+    "top_next_words",
+]
 
 VOCAB_SIZE = 10_000  # words kept (most frequent in LM train); <unk> and </s> come on top
 EOS = "</s>"  # sentence boundary: predicted at the end of each sentence, read at its start
@@ -48,15 +60,35 @@ NNLM_HPARAMS = {"context_size": 4, "vector_size": 64, "hidden_size": 64, "direct
 #: The training run of chapter 02: a fixed budget of training tokens (under a minute on two
 #: cores). Batch size and learning rate were picked on the validation split for this budget
 #: (the same small grid for both neural models): small batches give more updates per token.
-NNLM_TRAIN = TrainConfig(batch_tokens=256, max_tokens=400_000, lr=1e-2, min_lr=1e-3, warmup_steps=20,
-                         eval_interval=400, eval_tokens=20_000, patience=3, grad_clip=1.0, seed=0)
+NNLM_TRAIN = TrainConfig(
+    batch_tokens=256,
+    max_tokens=400_000,
+    lr=1e-2,
+    min_lr=1e-3,
+    warmup_steps=20,
+    eval_interval=400,
+    eval_tokens=20_000,
+    patience=3,
+    grad_clip=1.0,
+    seed=0,
+)
 #: RNNLM of chapter 03: 64 hidden units (= the size of its word vectors).
 RNNLM_HPARAMS = {"hidden_size": 64, "nonlinearity": "tanh", "seed": 0}
 #: The training run of chapter 03: the same budget of tokens, truncated BPTT over 20 steps, and a
 #: lower learning rate (at 1e-2 the recurrent weights grow until tanh saturates).
-RNNLM_TRAIN = TrainConfig(batch_tokens=256, bptt=20, max_tokens=400_000, lr=5e-3, min_lr=5e-4,
-                          warmup_steps=20, eval_interval=400, eval_tokens=20_000, patience=3,
-                          grad_clip=1.0, seed=0)
+RNNLM_TRAIN = TrainConfig(
+    batch_tokens=256,
+    bptt=20,
+    max_tokens=400_000,
+    lr=5e-3,
+    min_lr=5e-4,
+    warmup_steps=20,
+    eval_interval=400,
+    eval_tokens=20_000,
+    patience=3,
+    grad_clip=1.0,
+    seed=0,
+)
 
 
 @dataclass(frozen=True)
@@ -94,26 +126,47 @@ def lm_corpus(max_size: int = VOCAB_SIZE) -> LMCorpus:
     return LMCorpus(vocab, sentences, rows, corpus_checksum("lm"))
 
 
-def trained_nnlm(corpus: LMCorpus | None = None, *, config: TrainConfig = NNLM_TRAIN,
-                 progress: bool = True, **hparams) -> tuple[NNLM, History]:
+def trained_nnlm(
+    corpus: LMCorpus | None = None, *, config: TrainConfig = NNLM_TRAIN, progress: bool = True, **hparams
+) -> tuple[NNLM, History]:
     """The NNLM of chapter 02 (``hparams`` override :data:`NNLM_HPARAMS`), trained or cached."""
     corpus = corpus or lm_corpus()
     model = NNLM(len(corpus.vocab.index_to_key), **{**NNLM_HPARAMS, **hparams})
-    history = train_cached(model, corpus.rows["train"], corpus.rows["valid"], config,
-                           corpus_checksum=corpus.checksum, data_key=corpus.data_key, progress=progress)
+    history = train_cached(
+        model,
+        corpus.rows["train"],
+        corpus.rows["valid"],
+        config,
+        corpus_checksum=corpus.checksum,
+        data_key=corpus.data_key,
+        progress=progress,
+    )
     return model, history
 
 
-def trained_rnnlm(corpus: LMCorpus | None = None, *, config: TrainConfig = RNNLM_TRAIN,
-                  progress: bool = True, fast: bool = False, **hparams) -> tuple[RNNLM, History]:
+def trained_rnnlm(
+    corpus: LMCorpus | None = None,
+    *,
+    config: TrainConfig = RNNLM_TRAIN,
+    progress: bool = True,
+    fast: bool = False,
+    **hparams,
+) -> tuple[RNNLM, History]:
     """The RNNLM of chapter 03 (``hparams`` override :data:`RNNLM_HPARAMS`), trained or cached.
 
     ``fast`` picks the loop or PyTorch's fused kernel; it is not part of the key (same weights).
     """
     corpus = corpus or lm_corpus()
     model = RNNLM(len(corpus.vocab.index_to_key), fast=fast, **{**RNNLM_HPARAMS, **hparams})
-    history = train_cached(model, corpus.rows["train"], corpus.rows["valid"], config,
-                           corpus_checksum=corpus.checksum, data_key=corpus.data_key, progress=progress)
+    history = train_cached(
+        model,
+        corpus.rows["train"],
+        corpus.rows["valid"],
+        config,
+        corpus_checksum=corpus.checksum,
+        data_key=corpus.data_key,
+        progress=progress,
+    )
     return model, history
 
 

@@ -31,8 +31,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..base.validation import check_choice, check_int, check_token_ids
 from ..base.batching import IGNORE_INDEX
+from ..base.validation import check_choice, check_int, check_token_ids
 
 __all__ = ["RNNLM", "rnnlm_num_parameters", "hidden_gradient_norms"]
 
@@ -91,8 +91,9 @@ class RNNLM(nn.Module):
     state at each sentence so that the comparison with the n-gram model is fair.
     """
 
-    def __init__(self, vocab_size: int, hidden_size: int = 64, nonlinearity: str = "tanh",
-                 fast: bool = False, seed: int = 0) -> None:
+    def __init__(
+        self, vocab_size: int, hidden_size: int = 64, nonlinearity: str = "tanh", fast: bool = False, seed: int = 0
+    ) -> None:
         super().__init__()
         owner = "RNNLM"
         self.vocab_size = check_int(vocab_size, "vocab_size", owner, low=1)
@@ -101,8 +102,10 @@ class RNNLM(nn.Module):
         if not isinstance(fast, bool):
             raise TypeError(f"The 'fast' parameter of {owner} must be a bool. Got {fast!r} instead.")
         if fast and nonlinearity != "tanh":
-            raise ValueError(f"{owner}(fast=True) runs PyTorch's nn.RNN, which has no {nonlinearity!r} "
-                             "nonlinearity; use nonlinearity='tanh' or set fast=False.")
+            raise ValueError(
+                f"{owner}(fast=True) runs PyTorch's nn.RNN, which has no {nonlinearity!r} "
+                "nonlinearity; use nonlinearity='tanh' or set fast=False."
+            )
         self.fast = fast
         self.seed = check_int(seed, "seed", owner)
         V, H = vocab_size, hidden_size
@@ -116,8 +119,12 @@ class RNNLM(nn.Module):
     @property
     def hparams(self) -> dict:
         """The constructor's arguments that change the model (used to key checkpoints)."""
-        return {"vocab_size": self.vocab_size, "hidden_size": self.hidden_size,
-                "nonlinearity": self.nonlinearity, "seed": self.seed}
+        return {
+            "vocab_size": self.vocab_size,
+            "hidden_size": self.hidden_size,
+            "nonlinearity": self.nonlinearity,
+            "seed": self.seed,
+        }
 
     def reset_parameters(self) -> None:
         """Initialise from ``seed``: weights ~ U(+-1/sqrt(H)) as ``nn.RNN`` does, biases 0."""
@@ -165,13 +172,18 @@ class RNNLM(nn.Module):
         """
         H = self.hidden_size
         engine = nn.RNN(H, H, batch_first=True, device="meta")  # weights are supplied below
-        weights = {"weight_ih_l0": torch.eye(H), "weight_hh_l0": self.W,
-                   "bias_ih_l0": self.b, "bias_hh_l0": torch.zeros(H)}
+        weights = {
+            "weight_ih_l0": torch.eye(H),
+            "weight_hh_l0": self.W,
+            "bias_ih_l0": self.b,
+            "bias_hh_l0": torch.zeros(H),
+        }
         hs, h_last = torch.func.functional_call(engine, weights, (u, h.unsqueeze(0)))
         return hs, h_last[0]
 
-    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
-                state: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def forward(
+        self, idx: torch.Tensor, targets: torch.Tensor | None = None, state: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Logits of the next word at every position, and the mean cross-entropy.
 
         Parameters
@@ -200,8 +212,7 @@ class RNNLM(nn.Module):
         logits = self.V(hs)  # (B, T, V)
         loss = None
         if targets is not None:
-            loss = F.cross_entropy(logits.reshape(-1, self.vocab_size), targets.reshape(-1),
-                                   ignore_index=IGNORE_INDEX)
+            loss = F.cross_entropy(logits.reshape(-1, self.vocab_size), targets.reshape(-1), ignore_index=IGNORE_INDEX)
         return logits, loss
 
     def cost_terms(self) -> dict[str, int]:

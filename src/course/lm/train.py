@@ -44,8 +44,22 @@ from ..base.training import History, LMScore, TrainConfig, fit, lr_at, make_opti
 from ..base.validation import check_float, check_int, check_token_ids
 from .batching import chunks, group_rows, pad_rows
 
-__all__ = ["TrainConfig", "History", "LMScore", "LMTask", "train", "evaluate", "lr_at", "make_optimizer",
-           "train_cached", "checkpoint_path", "vocab_fingerprint", "next_token_probs", "generate", "token_nll"]
+__all__ = [
+    "TrainConfig",
+    "History",
+    "LMScore",
+    "LMTask",
+    "train",
+    "evaluate",
+    "lr_at",
+    "make_optimizer",
+    "train_cached",
+    "checkpoint_path",
+    "vocab_fingerprint",
+    "next_token_probs",
+    "generate",
+    "token_nll",
+]
 
 
 def _plan(rows: Sequence[np.ndarray], epochs: list[list[list[int]]], bptt: int | None) -> list[list[int]]:
@@ -67,8 +81,9 @@ def _detach(state):
 
 
 @torch.no_grad()
-def token_nll(model: nn.Module, rows: Sequence[np.ndarray], *, batch_tokens: int = 8192,
-              bptt: int | None = None) -> np.ndarray:
+def token_nll(
+    model: nn.Module, rows: Sequence[np.ndarray], *, batch_tokens: int = 8192, bptt: int | None = None
+) -> np.ndarray:
     """Negative log-likelihood (nats) of every predicted token, in the order of ``rows``.
 
     Parameters
@@ -107,8 +122,14 @@ def token_nll(model: nn.Module, rows: Sequence[np.ndarray], *, batch_tokens: int
     return np.concatenate(per_row) if per_row else np.zeros(0)
 
 
-def evaluate(model: nn.Module, rows: Sequence[np.ndarray], *, batch_tokens: int = 8192,
-             bptt: int | None = None, max_tokens: int | None = None) -> LMScore:
+def evaluate(
+    model: nn.Module,
+    rows: Sequence[np.ndarray],
+    *,
+    batch_tokens: int = 8192,
+    bptt: int | None = None,
+    max_tokens: int | None = None,
+) -> LMScore:
     """Perplexity of ``model`` on encoded sentences: ``exp`` of the mean NLL per predicted token.
 
     Parameters
@@ -141,8 +162,10 @@ class LMTask:
 
     def __init__(self, train_rows: Sequence[np.ndarray], valid_rows: Sequence[np.ndarray], config: TrainConfig):
         self.train_rows, self.valid_rows, self.config = train_rows, valid_rows, config
-        self.epochs = [group_rows(train_rows, config.batch_tokens, shuffle=True, seed=config.seed + e)
-                       for e in range(config.epochs)]
+        self.epochs = [
+            group_rows(train_rows, config.batch_tokens, shuffle=True, seed=config.seed + e)
+            for e in range(config.epochs)
+        ]
         self.state = None
 
     def plan(self, config: TrainConfig) -> list[list[int]]:
@@ -164,8 +187,14 @@ class LMTask:
         return evaluate(model, self.valid_rows, max_tokens=self.config.eval_tokens).nll
 
 
-def train(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequence[np.ndarray],
-          config: TrainConfig = TrainConfig(), *, progress: bool = True) -> History:
+def train(
+    model: nn.Module,
+    train_rows: Sequence[np.ndarray],
+    valid_rows: Sequence[np.ndarray],
+    config: TrainConfig = TrainConfig(),
+    *,
+    progress: bool = True,
+) -> History:
     """Train ``model`` in place on encoded sentences; return the :class:`History`.
 
     :func:`course.base.training.fit` on an :class:`LMTask`.
@@ -204,17 +233,28 @@ def vocab_fingerprint(index_to_key: Sequence[str]) -> str:
 CHECKPOINT_VERSION = 2
 
 
-def checkpoint_path(model: nn.Module, config: TrainConfig, corpus_checksum: str,
-                    data_key: dict | None = None):
+def checkpoint_path(model: nn.Module, config: TrainConfig, corpus_checksum: str, data_key: dict | None = None):
     """Where :func:`train_cached` stores ``model`` trained with ``config`` (a ``.npz`` file)."""
-    params = {"model": type(model).__name__, "hparams": model.hparams, "train": asdict(config),
-              "data": data_key or {}, "code": CHECKPOINT_VERSION}
+    params = {
+        "model": type(model).__name__,
+        "hparams": model.hparams,
+        "train": asdict(config),
+        "data": data_key or {},
+        "code": CHECKPOINT_VERSION,
+    }
     return cache_path(f"lm-{type(model).__name__.lower()}", params, corpus_checksum)
 
 
-def train_cached(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows: Sequence[np.ndarray],
-                 config: TrainConfig, *, corpus_checksum: str, data_key: dict | None = None,
-                 progress: bool = True) -> History:
+def train_cached(
+    model: nn.Module,
+    train_rows: Sequence[np.ndarray],
+    valid_rows: Sequence[np.ndarray],
+    config: TrainConfig,
+    *,
+    corpus_checksum: str,
+    data_key: dict | None = None,
+    progress: bool = True,
+) -> History:
     """:func:`train`, or load the checkpoint trained earlier with the same key.
 
     The key holds the model class and ``model.hparams``, the ``config``, ``data_key`` (for
@@ -239,8 +279,11 @@ def train_cached(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows:
             history = History(**{**checkpoint["history"], "from_cache": True})
         except (KeyError, TypeError, RuntimeError) as error:  # a file whose content does not fit the model
             model.load_state_dict(initial)  # train from the model's own initial weights, as on a cold cache
-            discard(path, f"does not fit {type(model).__name__}: {type(error).__name__}: {error}",
-                    "the model will be trained again")
+            discard(
+                path,
+                f"does not fit {type(model).__name__}: {type(error).__name__}: {error}",
+                "the model will be trained again",
+            )
         else:
             model.eval()
             return history
@@ -251,10 +294,15 @@ def train_cached(model: nn.Module, train_rows: Sequence[np.ndarray], valid_rows:
 
 def _prefix_tensor(model: nn.Module, prefix, owner: str) -> torch.Tensor:
     """``prefix`` as a (1, T) LongTensor of ids checked against the model's vocabulary."""
-    if isinstance(prefix, (str, bytes)) or not hasattr(prefix, "__len__") or \
-            not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in prefix):
-        raise TypeError(f"The 'prefix' parameter of {owner} must be a sequence of int token ids "
-                        f"(e.g. LMCorpus.encode_context(words)). Got {prefix!r} instead.")
+    if (
+        isinstance(prefix, (str, bytes))
+        or not hasattr(prefix, "__len__")
+        or not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in prefix)
+    ):
+        raise TypeError(
+            f"The 'prefix' parameter of {owner} must be a sequence of int token ids "
+            f"(e.g. LMCorpus.encode_context(words)). Got {prefix!r} instead."
+        )
     if len(prefix) == 0:
         raise ValueError(f"{owner} needs a non-empty 'prefix' (start it with the </s> id).")
     ids = torch.tensor([[int(i) for i in prefix]], dtype=torch.long)
@@ -273,8 +321,15 @@ def next_token_probs(model: nn.Module, prefix: Sequence[int]) -> torch.Tensor:
 
 
 @torch.no_grad()
-def generate(model: nn.Module, prefix: Sequence[int], max_new_tokens: int, *, seed: int = 0,
-             temperature: float = 1.0, stop_id: int | None = None) -> list[int]:
+def generate(
+    model: nn.Module,
+    prefix: Sequence[int],
+    max_new_tokens: int,
+    *,
+    seed: int = 0,
+    temperature: float = 1.0,
+    stop_id: int | None = None,
+) -> list[int]:
     """Sample a continuation of ``prefix`` one token at a time, carrying the model's state.
 
     Parameters
@@ -305,9 +360,11 @@ def generate(model: nn.Module, prefix: Sequence[int], max_new_tokens: int, *, se
     for _ in range(max_new_tokens):
         probs = torch.softmax(logits[0, -1] / temperature, dim=-1)
         if not bool(torch.isfinite(probs).all()):  # logits / temperature overflowed: inf - inf = nan
-            raise ValueError(f"The 'temperature' parameter of generate is too small for these logits: "
-                             f"softmax(logits / temperature) is not finite. Got {temperature!r} instead; use a "
-                             "larger one (near 0.01 already picks the most likely word).")
+            raise ValueError(
+                f"The 'temperature' parameter of generate is too small for these logits: "
+                f"softmax(logits / temperature) is not finite. Got {temperature!r} instead; use a "
+                "larger one (near 0.01 already picks the most likely word)."
+            )
         token = int(torch.multinomial(probs, 1, generator=g))
         out.append(token)
         if token == stop_id:

@@ -16,8 +16,13 @@ from .base import axes
 __all__ = ["projection_plot", "neighbours_explorer"]
 
 
-def projection_plot(xy: np.ndarray, labels: Sequence[str], groups: Sequence[str] | None = None, ax=None,
-                    title: str = "PCA projection of word vectors"):
+def projection_plot(
+    xy: np.ndarray,
+    labels: Sequence[str],
+    groups: Sequence[str] | None = None,
+    ax=None,
+    title: str = "PCA projection of word vectors",
+):
     """Scatter 2-D points with their words, coloured by group.
 
     Parameters
@@ -57,8 +62,10 @@ def neighbours_explorer(models: dict, words: Sequence[str], topn: int = 8):
 
     def show(*_):
         out.clear_output()
-        columns = {name: nearest_neighbours(kv, word.value, topn=n.value) if word.value in kv.key_to_index
-                   else [] for name, kv in models.items()}
+        columns = {
+            name: nearest_neighbours(kv, word.value, topn=n.value) if word.value in kv.key_to_index else []
+            for name, kv in models.items()
+        }
         rows = []
         for i in range(n.value):
             row = []

@@ -78,12 +78,17 @@ def plot_scaling(results: Sequence[ScalingResult], ax=None):
     ax = axes(ax, figsize=(6, 4))
     for r in results:
         color = _COLORS[r.output]
-        predicted = round(r.predicted_slope, 2) + 0.0                     # no "-0.00"
-        ax.loglog(r.V, r.cpu * 1e6, "o-", color=color,
-                  label=f"{_LABELS[r.output]}: slope {r.slope:.2f} (model {predicted:.2f})")
+        predicted = round(r.predicted_slope, 2) + 0.0  # no "-0.00"
+        ax.loglog(
+            r.V,
+            r.cpu * 1e6,
+            "o-",
+            color=color,
+            label=f"{_LABELS[r.output]}: slope {r.slope:.2f} (model {predicted:.2f})",
+        )
         ax.loglog(r.V, r.wall * 1e6, ":", color=color, alpha=0.6)
         b, a = np.polyfit(np.log(r.V), np.log(r.cpu * 1e6), 1)
-        ax.loglog(r.V, np.exp(a) * r.V ** b, "--", color=color, alpha=0.4)
+        ax.loglog(r.V, np.exp(a) * r.V**b, "--", color=color, alpha=0.4)
     ax.set_xlabel("vocabulary size V")
     ax.set_ylabel("time per example (µs)\nsolid: CPU time, dotted: wall time")
     ax.set_title("Skip-gram SGD step, per (input, output) pair")

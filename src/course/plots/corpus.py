@@ -74,10 +74,11 @@ def vocabulary_explorer(sorted_counts: np.ndarray, index_to_key: Sequence[str], 
 
     def show(min_count: int = 5):
         s = min_count_summary(sorted_counts, index_to_key, questions, min_count)
-        print(f"min_count={min_count}: {s['vocab_size']:,} words keep "
-              f"{100 * s['token_coverage']:.2f}% of the tokens and cover "
-              f"{100 * s['analogy_coverage']:.1f}% of the analogy questions")
+        print(
+            f"min_count={min_count}: {s['vocab_size']:,} words keep "
+            f"{100 * s['token_coverage']:.2f}% of the tokens and cover "
+            f"{100 * s['analogy_coverage']:.1f}% of the analogy questions"
+        )
 
-    slider = widgets.IntSlider(value=5, min=1, max=200, step=1, description="min_count",
-                               continuous_update=False)
+    slider = widgets.IntSlider(value=5, min=1, max=200, step=1, description="min_count", continuous_update=False)
     return widgets.interactive(show, min_count=slider)

@@ -10,8 +10,9 @@ from __future__ import annotations
 __all__ = ["analogy_explorer"]
 
 
-def analogy_explorer(kv, a: str = "man", b: str = "king", c: str = "woman", topn: int = 8,
-                     restrict_vocab: int | None = 30000):
+def analogy_explorer(
+    kv, a: str = "man", b: str = "king", c: str = "woman", topn: int = 8, restrict_vocab: int | None = 30000
+):
     """Widget: type ``a``, ``b``, ``c``; see the best answers to ``a : b = c : ?`` under 3CosAdd and 3CosMul.
 
     Returns the widget box (displayed). Unknown words are reported, not raised.
@@ -22,8 +23,10 @@ def analogy_explorer(kv, a: str = "man", b: str = "king", c: str = "woman", topn
     from ..base.notebook import table
     from ..evaluation import solve_analogy
 
-    boxes = [widgets.Text(value=w, description=name, layout=widgets.Layout(width="180px"))
-             for name, w in (("a", a), ("b", b), ("c", c))]
+    boxes = [
+        widgets.Text(value=w, description=name, layout=widgets.Layout(width="180px"))
+        for name, w in (("a", a), ("b", b), ("c", c))
+    ]
     out = widgets.Output()
 
     def show(*_):

@@ -41,7 +41,7 @@ def tree_layout(tree) -> tuple[np.ndarray, np.ndarray]:
     y = np.zeros(n_nodes)
     next_leaf = [0.0]
 
-    def visit(node: int, depth: int) -> None:          # depth <= max code length: recursion is fine
+    def visit(node: int, depth: int) -> None:  # depth <= max code length: recursion is fine
         y[node] = -depth
         if node < tree.vocab_size:
             x[node] = next_leaf[0]
@@ -81,9 +81,16 @@ def huffman_tree_plot(tree, labels: Sequence[str], highlight: str | None = None,
         p = int(tree.parent[node])
         color = "tab:red" if node in on_path else "0.6"
         ax.plot([x[p], x[node]], [y[p], y[node]], color=color, lw=2.5 if node in on_path else 1, zorder=1)
-        ax.text((x[p] + x[node]) / 2, (y[p] + y[node]) / 2, str(int(tree.branch[node])), fontsize=8,
-                ha="center", va="center", color=color,
-                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+        ax.text(
+            (x[p] + x[node]) / 2,
+            (y[p] + y[node]) / 2,
+            str(int(tree.branch[node])),
+            fontsize=8,
+            ha="center",
+            va="center",
+            color=color,
+            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
+        )
     ax.scatter(x[V:], y[V:], s=260, c="tab:blue", zorder=2)
     for node in range(V, len(x)):
         ax.text(x[node], y[node], str(node - V), color="white", fontsize=7, ha="center", va="center", zorder=3)

@@ -70,8 +70,13 @@ def noise_exponent_plot(counts, alpha: float = 0.75, ax=None):
     return ax
 
 
-def keep_probability_plot(counts, settings: Sequence[tuple[str, float]],
-                          highlight: tuple[str, float] = ("word2vec.c", 1e-3), n_top: int = 10, ax=None):
+def keep_probability_plot(
+    counts,
+    settings: Sequence[tuple[str, float]],
+    highlight: tuple[str, float] = ("word2vec.c", 1e-3),
+    n_top: int = 10,
+    ax=None,
+):
     """Probability of keeping an occurrence against the word's frequency, one curve per rule.
 
     Parameters
@@ -105,8 +110,14 @@ def keep_probability_plot(counts, settings: Sequence[tuple[str, float]],
         ax.semilogx(f_grid, keep_probabilities(f_grid, t / f_grid.sum(), rule), label=f"{rule}, t = {t:g}")
     rule, t = highlight
     top = slice(0, min(n_top, len(counts)))
-    ax.scatter((counts / counts.sum())[top], keep_probabilities(counts, t, rule)[top], s=12, color="black",
-               zorder=3, label=f"{n_top} most frequent words")
+    ax.scatter(
+        (counts / counts.sum())[top],
+        keep_probabilities(counts, t, rule)[top],
+        s=12,
+        color="black",
+        zorder=3,
+        label=f"{n_top} most frequent words",
+    )
     ax.set_xlabel("word frequency f")
     ax.set_ylabel("probability of keeping an occurrence")
     ax.legend()

@@ -22,8 +22,7 @@ from ..base.validation import check_int
 from ..lm.ngram import BOS, ESTIMATORS, NGramLM
 from .base import axes
 
-__all__ = ["top_next_words", "ngram_count_table", "left_neighbour_table", "plot_unseen_fraction",
-           "ngram_explorer"]
+__all__ = ["top_next_words", "ngram_count_table", "left_neighbour_table", "plot_unseen_fraction", "ngram_explorer"]
 
 
 def top_next_words(lm: NGramLM, context: Sequence[str], n: int = 10) -> list[tuple[str, float]]:
@@ -51,7 +50,7 @@ def ngram_count_table(lm: NGramLM, sentence: Sequence[str]) -> tuple[list[list],
     padded = [BOS] * (lm.order - 1) + [w if w in lm.key_to_index_ else "<unk>" for w in sentence] + ["</s>"]
     rows = []
     for t in range(lm.order - 1, len(padded)):
-        rows.append([padded[t]] + [lm.count(padded[t - m + 1: t + 1]) for m in range(1, lm.order + 1)])
+        rows.append([padded[t]] + [lm.count(padded[t - m + 1 : t + 1]) for m in range(1, lm.order + 1)])
     return rows, ["token"] + [f"c({m}-gram)" for m in range(1, lm.order + 1)]
 
 
@@ -78,12 +77,21 @@ def left_neighbour_table(lm: NGramLM, min_count: int = 50, n: int = 10) -> list[
     first[seen] = index
     keep = np.flatnonzero((c_w >= min_count) & (n_left > 0))
     keep = keep[np.argsort(-(c_w[keep] / n_left[keep]), kind="stable")][:n]
-    return [[lm.index_to_key_[w], int(c_w[w]), int(n_left[w]), lm.index_to_key_[prev[first[w]]],
-             float(counts[first[w]] / c_w[w])] for w in keep]
+    return [
+        [
+            lm.index_to_key_[w],
+            int(c_w[w]),
+            int(n_left[w]),
+            lm.index_to_key_[prev[first[w]]],
+            float(counts[first[w]] / c_w[w]),
+        ]
+        for w in keep
+    ]
 
 
-def plot_unseen_fraction(orders: Sequence[int], fractions: Sequence[float],
-                         perplexities: dict[int, float] | None = None, ax=None):
+def plot_unseen_fraction(
+    orders: Sequence[int], fractions: Sequence[float], perplexities: dict[int, float] | None = None, ax=None
+):
     """Plot the fraction of test n-grams never seen in training against n.
 
     Parameters
@@ -102,21 +110,26 @@ def plot_unseen_fraction(orders: Sequence[int], fractions: Sequence[float],
     """
     ax = axes(ax, figsize=(6, 3.5))
     ax.plot(list(orders), 100 * np.asarray(fractions), "o-", color="C0", label="unseen test n-grams")
-    ax.set(xlabel="n (order of the n-gram)", ylabel="test n-grams unseen in train (%)",
-           ylim=(0, 100), xticks=list(orders), title="How often the n-gram is new")
+    ax.set(
+        xlabel="n (order of the n-gram)",
+        ylabel="test n-grams unseen in train (%)",
+        ylim=(0, 100),
+        xticks=list(orders),
+        title="How often the n-gram is new",
+    )
     ax.grid(alpha=0.3)
     if perplexities:
         right = ax.twinx()
-        right.plot(list(perplexities), list(perplexities.values()), "s--", color="C1",
-                   label="Kneser-Ney test perplexity")
+        right.plot(
+            list(perplexities), list(perplexities.values()), "s--", color="C1", label="Kneser-Ney test perplexity"
+        )
         right.set_ylabel("test perplexity", color="C1")
         handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
         ax.legend(handles=handles, loc="center right")
     return ax
 
 
-def ngram_explorer(models: dict[int, NGramLM], k: float | dict[int, float], context: str = "the",
-                   seed: int = 0):
+def ngram_explorer(models: dict[int, NGramLM], k: float | dict[int, float], context: str = "the", seed: int = 0):
     """An ipywidgets explorer: order, estimator, temperature -> a sample and the next-word table.
 
     Parameters
@@ -140,8 +153,9 @@ def ngram_explorer(models: dict[int, NGramLM], k: float | dict[int, float], cont
     orders = sorted(models)
     k_of = k if isinstance(k, dict) else dict.fromkeys(orders, k)
     order = widgets.SelectionSlider(options=orders, value=orders[min(2, len(orders) - 1)], description="order n")
-    estimator = widgets.Dropdown(options=[e for e in ESTIMATORS if e != "absolute"], value="kn",
-                                 description="estimator")
+    estimator = widgets.Dropdown(
+        options=[e for e in ESTIMATORS if e != "absolute"], value="kn", description="estimator"
+    )
     temperature = widgets.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.05, description="temperature")
     seed_box = widgets.IntText(value=seed, description="seed")
     text = widgets.Text(value=context, description="context")

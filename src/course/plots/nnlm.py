@@ -28,8 +28,7 @@ from .base import axes
 __all__ = ["training_curves"]
 
 
-def training_curves(histories, *, window: int = 50, valid_label: str = "validation", title: str | None = None,
-                    ax=None):
+def training_curves(histories, *, window: int = 50, valid_label: str = "validation", title: str | None = None, ax=None):
     """Perplexity against training tokens (thousands, log y axis) for one run or several.
 
     Parameters
@@ -54,16 +53,21 @@ def training_curves(histories, *, window: int = 50, valid_label: str = "validati
     window = check_int(window, "window", "training_curves", low=1, high=min(len(h.step) for h in runs.values()))
     ax = axes(ax, figsize=(7, 3.5))
     for name, h in runs.items():
-        per_update = h.train_tokens / len(h.step)                   # tokens of a mean update
+        per_update = h.train_tokens / len(h.step)  # tokens of a mean update
         smooth = np.convolve(h.train_loss, np.ones(window) / window, mode="valid")
-        x = np.asarray(h.step[window - 1:]) * per_update / 1e3
+        x = np.asarray(h.step[window - 1 :]) * per_update / 1e3
         if name is None:
             ax.plot(x, np.exp(smooth), label=f"training (moving average of {window} updates)")
             ax.plot(np.asarray(h.eval_step) * per_update / 1e3, np.exp(h.valid_loss), "o-", label=valid_label)
         else:
-            line, = ax.plot(x, np.exp(smooth), label=f"{name}, training (moving average)")
-            ax.plot(np.asarray(h.eval_step) * per_update / 1e3, np.exp(h.valid_loss), "o--",
-                    color=line.get_color(), label=f"{name}, {valid_label}")
+            (line,) = ax.plot(x, np.exp(smooth), label=f"{name}, training (moving average)")
+            ax.plot(
+                np.asarray(h.eval_step) * per_update / 1e3,
+                np.exp(h.valid_loss),
+                "o--",
+                color=line.get_color(),
+                label=f"{name}, {valid_label}",
+            )
     ax.set(xlabel="training tokens (thousands)", ylabel="perplexity", yscale="log")
     if title is not None:
         ax.set_title(title)

@@ -34,8 +34,20 @@ from typing import Any
 
 from ..base.cache import atomic_open, file_sha256
 
-__all__ = ["Artifact", "RegistryError", "REGISTRY_PATH", "ARTIFACTS_DIR", "read_registry", "names", "artifact",
-           "artifact_path", "verify", "load", "make", "refuse_non_redistributable"]
+__all__ = [
+    "Artifact",
+    "RegistryError",
+    "REGISTRY_PATH",
+    "ARTIFACTS_DIR",
+    "read_registry",
+    "names",
+    "artifact",
+    "artifact_path",
+    "verify",
+    "load",
+    "make",
+    "refuse_non_redistributable",
+]
 
 HERE = Path(__file__).resolve().parent
 REGISTRY_PATH = HERE / "registry.json"
@@ -90,9 +102,11 @@ def refuse_non_redistributable(name: str, sources: list[str]) -> None:
         raise RegistryError(f"Artifact {name!r} names corpus sources the course does not declare: {unknown}.")
     closed = [s for s in sources if not SOURCES[s].redistributable]
     if closed:
-        raise RegistryError(f"Artifact {name!r} was trained on {closed}, whose licence does not let us redistribute "
-                            f"what is trained on them; the registry refuses it. Retrain it on redistributable sources "
-                            f"only (course.data.redistributable_names()).")
+        raise RegistryError(
+            f"Artifact {name!r} was trained on {closed}, whose licence does not let us redistribute "
+            f"what is trained on them; the registry refuses it. Retrain it on redistributable sources "
+            f"only (course.data.redistributable_names())."
+        )
 
 
 def _entry(name: str, raw: Any, where: Path) -> Artifact:
@@ -123,8 +137,9 @@ def read_registry(path: Path = REGISTRY_PATH) -> dict[str, Artifact]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RegistryError(f"Cannot read the artifact registry {path}: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("artifacts"), dict):
-        raise RegistryError(f"{path} is not an artifact registry of format {FORMAT} "
-                            "(an object with 'format' and 'artifacts').")
+        raise RegistryError(
+            f"{path} is not an artifact registry of format {FORMAT} (an object with 'format' and 'artifacts')."
+        )
     return {name: _entry(name, raw, Path(path)) for name, raw in data["artifacts"].items()}
 
 
@@ -159,12 +174,16 @@ def _problems(a: Artifact, folder: Path) -> list[str]:
         return [f"{a.name}: {path} is missing; remake it with `python -m course.pretrained make {a.name}`"]
     size = path.stat().st_size
     if size != a.size_bytes:
-        return [f"{a.name}: {path} has {size:,} bytes, the registry records {a.size_bytes:,} (truncated or replaced); "
-                f"restore it from the repository or remake it with `python -m course.pretrained make {a.name}`"]
+        return [
+            f"{a.name}: {path} has {size:,} bytes, the registry records {a.size_bytes:,} (truncated or replaced); "
+            f"restore it from the repository or remake it with `python -m course.pretrained make {a.name}`"
+        ]
     digest = file_sha256(path)
     if digest != a.sha256:
-        return [f"{a.name}: {path} has sha256 {digest}, the registry records {a.sha256} (damaged or replaced); "
-                f"restore it from the repository or remake it with `python -m course.pretrained make {a.name}`"]
+        return [
+            f"{a.name}: {path} has sha256 {digest}, the registry records {a.sha256} (damaged or replaced); "
+            f"restore it from the repository or remake it with `python -m course.pretrained make {a.name}`"
+        ]
     return []
 
 
@@ -222,8 +241,12 @@ def make(name: str, registry: Path = REGISTRY_PATH, *, run=subprocess.run) -> Ar
 
             meta = load_checkpoint(tmp, sha256=None).meta
             refuse_non_redistributable(name, list(meta["train_sources"]))
-            updates = {"sources": list(meta["train_sources"]), "corpus_checksum": meta["train_corpus_checksum"],
-                       "training_seconds": round(float(meta["seconds"]), 1), "seed": int(meta["seed"])}
+            updates = {
+                "sources": list(meta["train_sources"]),
+                "corpus_checksum": meta["train_corpus_checksum"],
+                "training_seconds": round(float(meta["seconds"]), 1),
+                "seed": int(meta["seed"]),
+            }
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -231,8 +254,15 @@ def make(name: str, registry: Path = REGISTRY_PATH, *, run=subprocess.run) -> Ar
     from .. import __version__
 
     entries = read_registry(registry)
-    new = Artifact(**{**asdict(a), **updates, "size_bytes": target.stat().st_size, "sha256": file_sha256(target),
-                      "package_version": __version__})
+    new = Artifact(
+        **{
+            **asdict(a),
+            **updates,
+            "size_bytes": target.stat().st_size,
+            "sha256": file_sha256(target),
+            "package_version": __version__,
+        }
+    )
     entries[name] = new
     _write_registry(entries, Path(registry))
     return new

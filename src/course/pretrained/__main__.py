@@ -33,19 +33,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "list":
         for a in read_registry().values():
             print(f"{a.name}  {a.size_bytes / 2**20:.1f} MB  sha256 {a.sha256[:16]}...  {a.kind}: {a.description}")
-            print(f"    made by: {' '.join(a.command)}  (seed {a.seed}, {a.training_seconds / 60:.1f} min on {a.machine})")
-            print(f"    sources: {', '.join(a.sources)} (corpus checksum {a.corpus_checksum}); "
-                  f"package {a.package_version}")
+            print(
+                f"    made by: {' '.join(a.command)}  (seed {a.seed}, {a.training_seconds / 60:.1f} min on {a.machine})"
+            )
+            print(
+                f"    sources: {', '.join(a.sources)} (corpus checksum {a.corpus_checksum}); "
+                f"package {a.package_version}"
+            )
         return 0
     if args.command == "verify":
         problems = verify(args.names or None)
         for line in problems:
             print(line, file=sys.stderr)
-        print(f"{len(args.names or known)} artifact(s) checked: {'all intact' if not problems else f'{len(problems)} problem(s)'}")
+        print(
+            f"{len(args.names or known)} artifact(s) checked: {'all intact' if not problems else f'{len(problems)} problem(s)'}"
+        )
         return 1 if problems else 0
     if not args.names and not args.all:
         parser.error("name the artifacts to remake, or give --all")
-    for name in (known if args.all else args.names):
+    for name in known if args.all else args.names:
         print(f"making {name}: {' '.join(artifact(name).command)}", flush=True)
         made = make(name)
         print(f"  {name}: {made.size_bytes:,} bytes, sha256 {made.sha256}", flush=True)

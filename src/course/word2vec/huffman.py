@@ -53,7 +53,9 @@ def _validate_counts(counts) -> np.ndarray:
         )
     if arr.dtype == object:  # e.g. Python ints too large for any NumPy integer type
         values = arr.tolist()
-        i = next((i for i, x in enumerate(values) if isinstance(x, numbers.Integral) and abs(int(x)) > _INT64_MAX), None)
+        i = next(
+            (i for i, x in enumerate(values) if isinstance(x, numbers.Integral) and abs(int(x)) > _INT64_MAX), None
+        )
         if i is not None:
             raise ValueError(
                 f"The 'counts' parameter of {_OWNER} must hold counts that fit in int64. "
@@ -194,19 +196,19 @@ class HuffmanTree:
         self.counts = counts
 
         # word2vec.c assumes decreasing counts; a stable sort leaves sorted input untouched.
-        order = np.argsort(-counts, kind="stable")          # (V,) sorted position -> word id
+        order = np.argsort(-counts, kind="stable")  # (V,) sorted position -> word id
         n_nodes = 2 * V - 1
-        count = np.empty(2 * V, dtype=counts.dtype)          # the C code's count[], sorted leaves
+        count = np.empty(2 * V, dtype=counts.dtype)  # the C code's count[], sorted leaves
         count[:V] = counts[order]
         count[V:] = np.iinfo(np.int64).max if counts.dtype == np.int64 else np.inf  # "1e15"
         binary = np.zeros(2 * V, dtype=np.uint8)
         parent = np.full(2 * V, -1, dtype=np.int64)
-        cnt = count.tolist()                                 # Python scalars: fast loop
+        cnt = count.tolist()  # Python scalars: fast loop
         pos1, pos2 = V - 1, V
         for a in range(V - 1):
             mins = []
-            for _ in range(2):                               # min1i, then min2i
-                if pos1 >= 0 and cnt[pos1] < cnt[pos2]:      # strict: ties go to the inner node
+            for _ in range(2):  # min1i, then min2i
+                if pos1 >= 0 and cnt[pos1] < cnt[pos2]:  # strict: ties go to the inner node
                     mins.append(pos1)
                     pos1 -= 1
                 else:
@@ -215,7 +217,7 @@ class HuffmanTree:
             min1, min2 = mins
             cnt[V + a] = cnt[min1] + cnt[min2]
             parent[min1] = parent[min2] = V + a
-            binary[min2] = 1                                 # binary[min2i] = 1 in word2vec.c
+            binary[min2] = 1  # binary[min2i] = 1 in word2vec.c
 
         # Map sorted leaf positions back to word ids; inner node ids do not move.
         self.parent = np.empty(n_nodes, dtype=np.int64)
@@ -292,7 +294,7 @@ class HuffmanTree:
         ([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], [1, 2, 3, 3])
         """
         V, L = self.vocab_size, self.max_code_length
-        mask = np.arange(L)[None, :] < self.code_lengths[:, None]        # (V, L)
+        mask = np.arange(L)[None, :] < self.code_lengths[:, None]  # (V, L)
         codes = np.zeros((V, L), dtype=np.uint8)
         points = np.zeros((V, L), dtype=np.int64)
         codes[mask] = np.concatenate(self.codes)
@@ -335,11 +337,12 @@ class HuffmanTree:
         word = _check_word(word, self.vocab_size)
         hidden, node_vectors = self._check_inputs(hidden, node_vectors)
         if hidden.ndim != 1:
-            raise ValueError(f"The 'hidden' parameter of {_OWNER}.log_prob must have shape (D,). "
-                             f"Got shape {hidden.shape} instead.")
-        scores = node_vectors[self.points[word]] @ hidden                 # (L_w,)
-        signs = 1.0 - 2.0 * self.codes[word]                              # bit 0 -> +1, bit 1 -> -1
-        return float(-np.logaddexp(0.0, -signs * scores).sum())          # log sigma(x) = -log(1+e^-x)
+            raise ValueError(
+                f"The 'hidden' parameter of {_OWNER}.log_prob must have shape (D,). Got shape {hidden.shape} instead."
+            )
+        scores = node_vectors[self.points[word]] @ hidden  # (L_w,)
+        signs = 1.0 - 2.0 * self.codes[word]  # bit 0 -> +1, bit 1 -> -1
+        return float(-np.logaddexp(0.0, -signs * scores).sum())  # log sigma(x) = -log(1+e^-x)
 
     def word_log_probabilities(self, hidden, node_vectors) -> np.ndarray:
         """``log P(w | hidden)`` for every word at once.
@@ -356,10 +359,10 @@ class HuffmanTree:
         """
         hidden, node_vectors = self._check_inputs(hidden, node_vectors)
         codes, points, mask = self.padded()
-        scores = np.atleast_2d(hidden) @ node_vectors.T                  # (B, V-1)
-        path = scores[:, points]                                         # (B, V, L)
-        signs = 1.0 - 2.0 * codes                                        # (V, L)
-        logp = (-np.logaddexp(0.0, -signs * path) * mask).sum(axis=-1)   # (B, V)
+        scores = np.atleast_2d(hidden) @ node_vectors.T  # (B, V-1)
+        path = scores[:, points]  # (B, V, L)
+        signs = 1.0 - 2.0 * codes  # (V, L)
+        logp = (-np.logaddexp(0.0, -signs * path) * mask).sum(axis=-1)  # (B, V)
         return logp[0] if hidden.ndim == 1 else logp
 
     def word_probabilities(self, hidden, node_vectors) -> np.ndarray:
@@ -374,15 +377,20 @@ class HuffmanTree:
         return np.exp(self.word_log_probabilities(hidden, node_vectors))
 
     def __repr__(self) -> str:
-        return (f"HuffmanTree(vocab_size={self.vocab_size}, max_code_length={self.max_code_length}, "
-                f"weighted_mean_code_length={self.weighted_mean_code_length:.4g})")
+        return (
+            f"HuffmanTree(vocab_size={self.vocab_size}, max_code_length={self.max_code_length}, "
+            f"weighted_mean_code_length={self.weighted_mean_code_length:.4g})"
+        )
 
 
 def _check_word(word, V: int) -> int:
     if isinstance(word, bool) or not isinstance(word, numbers.Integral):
-        raise TypeError(f"The 'word' parameter of {_OWNER} must be an int in the range [0, {V - 1}]. "
-                        f"Got {word!r} ({type(word).__name__}) instead.")
+        raise TypeError(
+            f"The 'word' parameter of {_OWNER} must be an int in the range [0, {V - 1}]. "
+            f"Got {word!r} ({type(word).__name__}) instead."
+        )
     if not 0 <= word < V:
-        raise ValueError(f"The 'word' parameter of {_OWNER} must be an int in the range [0, {V - 1}]. "
-                         f"Got {word!r} instead.")
+        raise ValueError(
+            f"The 'word' parameter of {_OWNER} must be an int in the range [0, {V - 1}]. Got {word!r} instead."
+        )
     return int(word)

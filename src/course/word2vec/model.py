@@ -242,8 +242,13 @@ class Word2VecModel:
             return F.embedding(batch.inputs, self.W_in), None
         batch = batch.packed()
         # One fused gather-and-average (or sum) over each example's context words.
-        h = F.embedding_bag(batch.inputs, self.W_in, batch.input_offsets, mode="mean" if self.cbow_mean else "sum",
-                            include_last_offset=True)  # (B, D)
+        h = F.embedding_bag(
+            batch.inputs,
+            self.W_in,
+            batch.input_offsets,
+            mode="mean" if self.cbow_mean else "sum",
+            include_last_offset=True,
+        )  # (B, D)
         n = torch.diff(batch.input_offsets).unsqueeze(1)  # (B, 1)
         return h, n
 
@@ -434,4 +439,6 @@ class Word2VecModel:
         self.W_in.index_add_(0, update.in_rows, update.in_values)
 
     def __repr__(self) -> str:
-        return f"Word2VecModel(vocab_size={self.vocab_size}, vector_size={self.vector_size}, objective={self.objective!r})"
+        return (
+            f"Word2VecModel(vocab_size={self.vocab_size}, vector_size={self.vector_size}, objective={self.objective!r})"
+        )

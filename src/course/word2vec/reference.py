@@ -99,14 +99,16 @@ def log_softmax(scores):
 def _check_matrix(W, name: str, owner: str, rows: int | None = None, dim: int | None = None) -> np.ndarray:
     W = np.asarray(W)
     if W.ndim != 2 or not np.issubdtype(W.dtype, np.floating):
-        raise ValueError(f"The {name!r} parameter of {owner} must be a 2-D float array. "
-                         f"Got shape {W.shape} and dtype {W.dtype} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be a 2-D float array. "
+            f"Got shape {W.shape} and dtype {W.dtype} instead."
+        )
     if rows is not None and W.shape[0] != rows:
-        raise ValueError(f"The {name!r} parameter of {owner} must have {rows} rows. "
-                         f"Got shape {W.shape} instead.")
+        raise ValueError(f"The {name!r} parameter of {owner} must have {rows} rows. Got shape {W.shape} instead.")
     if dim is not None and W.shape[1] != dim:
-        raise ValueError(f"The {name!r} parameter of {owner} must have D = {dim} columns like 'W_in'. "
-                         f"Got shape {W.shape} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must have D = {dim} columns like 'W_in'. Got shape {W.shape} instead."
+        )
     return W.astype(np.float64, copy=False)
 
 
@@ -115,17 +117,21 @@ def _check_ids(ids, name: str, owner: str, V: int, ndim: int, batch: int | None 
     if arr.size == 0 and arr.dtype == np.float64:  # np.asarray([]) is float: an empty id list
         arr = arr.astype(np.int64)
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"The {name!r} parameter of {owner} must be an int array of word ids. "
-                        f"Got dtype {arr.dtype} instead.")
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must be an int array of word ids. Got dtype {arr.dtype} instead."
+        )
     if arr.ndim != ndim or (batch is not None and arr.shape[0] != batch):
         want = "(B,)" if ndim == 1 else "(B, K)"
-        raise ValueError(f"The {name!r} parameter of {owner} must have shape {want}"
-                         + (f" with B = {batch}" if batch is not None else "")
-                         + f". Got shape {arr.shape} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must have shape {want}"
+            + (f" with B = {batch}" if batch is not None else "")
+            + f". Got shape {arr.shape} instead."
+        )
     if arr.size and (arr.min() < 0 or arr.max() >= V):
         bad = arr[(arr < 0) | (arr >= V)].flat[0]
-        raise ValueError(f"The {name!r} parameter of {owner} must hold word ids in the range [0, {V - 1}]. "
-                         f"Got {int(bad)} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must hold word ids in the range [0, {V - 1}]. Got {int(bad)} instead."
+        )
     return arr.astype(np.int64)
 
 
@@ -134,18 +140,21 @@ def _check_mask(mask, name: str, owner: str, shape: tuple[int, ...]) -> np.ndarr
         return np.ones(shape, dtype=bool)
     arr = np.asarray(mask)
     if arr.shape != shape or arr.dtype != bool:
-        raise ValueError(f"The {name!r} parameter of {owner} must be a bool array of shape {shape}. "
-                         f"Got shape {arr.shape} and dtype {arr.dtype} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be a bool array of shape {shape}. "
+            f"Got shape {arr.shape} and dtype {arr.dtype} instead."
+        )
     return arr
 
 
 def _check_tree(tree, owner: str, V: int) -> HuffmanTree:
     if not isinstance(tree, HuffmanTree):
-        raise TypeError(f"The 'tree' parameter of {owner} must be a HuffmanTree. "
-                        f"Got {type(tree).__name__} instead.")
+        raise TypeError(f"The 'tree' parameter of {owner} must be a HuffmanTree. Got {type(tree).__name__} instead.")
     if tree.vocab_size != V:
-        raise ValueError(f"The 'tree' parameter of {owner} must have vocab_size = V = {V} (rows of "
-                         f"'W_in'). Got {tree.vocab_size} instead.")
+        raise ValueError(
+            f"The 'tree' parameter of {owner} must have vocab_size = V = {V} (rows of "
+            f"'W_in'). Got {tree.vocab_size} instead."
+        )
     return tree
 
 
@@ -154,15 +163,19 @@ def _cbow_hidden(W_in, contexts, context_mask, cbow_mean: bool, owner: str):
     V = W_in.shape[0]
     contexts = _check_ids(contexts, "contexts", owner, V, ndim=2)
     context_mask = _check_mask(context_mask, "context_mask", owner, contexts.shape)
-    n = context_mask.sum(axis=1)                                     # (B,)
+    n = context_mask.sum(axis=1)  # (B,)
     if np.any(n == 0):
-        raise ValueError(f"The 'context_mask' parameter of {owner} must keep at least one context "
-                         f"word per example. Got an empty context in row {int(np.argmax(n == 0))} instead.")
+        raise ValueError(
+            f"The 'context_mask' parameter of {owner} must keep at least one context "
+            f"word per example. Got an empty context in row {int(np.argmax(n == 0))} instead."
+        )
     if not isinstance(cbow_mean, bool):
-        raise TypeError(f"The 'cbow_mean' parameter of {owner} must be a bool. "
-                        f"Got {cbow_mean!r} ({type(cbow_mean).__name__}) instead.")
+        raise TypeError(
+            f"The 'cbow_mean' parameter of {owner} must be a bool. "
+            f"Got {cbow_mean!r} ({type(cbow_mean).__name__}) instead."
+        )
     weights = context_mask / n[:, None] if cbow_mean else context_mask.astype(np.float64)  # (B, C)
-    h = np.einsum("bc,bcd->bd", weights, W_in[contexts])            # (B, D)
+    h = np.einsum("bc,bcd->bd", weights, W_in[contexts])  # (B, D)
     return contexts, weights, h
 
 
@@ -174,22 +187,23 @@ def _scatter_context(grad_in, contexts, weights, dh):
 # ---------------------------------------------------------------------------- output layers
 # Each takes the hidden vectors h (B, D) and returns (loss, dh (B, D), grad_out).
 
+
 def _softmax_layer(W_out, h, targets):
-    scores = h @ W_out.T                                             # (B, V)
+    scores = h @ W_out.T  # (B, V)
     logp = log_softmax(scores)
     B = len(targets)
     loss = -logp[np.arange(B), targets].sum()
-    dscores = np.exp(logp)                                           # softmax - onehot   (B, V)
+    dscores = np.exp(logp)  # softmax - onehot   (B, V)
     dscores[np.arange(B), targets] -= 1.0
     return loss, dscores @ W_out, dscores.T @ h
 
 
 def _negative_layer(W_out, h, targets, negatives, neg_mask):
-    s_pos = np.einsum("bd,bd->b", W_out[targets], h)                # (B,)
-    s_neg = np.einsum("bkd,bd->bk", W_out[negatives], h)            # (B, K)
+    s_pos = np.einsum("bd,bd->b", W_out[targets], h)  # (B,)
+    s_neg = np.einsum("bkd,bd->bk", W_out[negatives], h)  # (B, K)
     loss = -log_sigmoid(s_pos).sum() - (log_sigmoid(-s_neg) * neg_mask).sum()
-    g_pos = sigmoid(s_pos) - 1.0                                     # d loss / d s_pos  (B,)
-    g_neg = sigmoid(s_neg) * neg_mask                                # d loss / d s_neg  (B, K)
+    g_pos = sigmoid(s_pos) - 1.0  # d loss / d s_pos  (B,)
+    g_neg = sigmoid(s_neg) * neg_mask  # d loss / d s_neg  (B, K)
     dh = g_pos[:, None] * W_out[targets] + np.einsum("bk,bkd->bd", g_neg, W_out[negatives])
     grad_out = np.zeros_like(W_out)
     np.add.at(grad_out, targets, g_pos[:, None] * h)
@@ -199,12 +213,12 @@ def _negative_layer(W_out, h, targets, negatives, neg_mask):
 
 def _hierarchical_layer(W_nodes, h, targets, tree):
     codes, points, mask = tree.padded()
-    codes, points, mask = codes[targets], points[targets], mask[targets]   # (B, L)
-    labels = 1.0 - codes                                             # word2vec.c: label = 1 - code
-    s = np.einsum("bld,bd->bl", W_nodes[points], h)                  # (B, L)
+    codes, points, mask = codes[targets], points[targets], mask[targets]  # (B, L)
+    labels = 1.0 - codes  # word2vec.c: label = 1 - code
+    s = np.einsum("bld,bd->bl", W_nodes[points], h)  # (B, L)
     signs = 2.0 * labels - 1.0
     loss = -(log_sigmoid(signs * s) * mask).sum()
-    g = (sigmoid(s) - labels) * mask                                 # d loss / d s  (B, L)
+    g = (sigmoid(s) - labels) * mask  # d loss / d s  (B, L)
     dh = np.einsum("bl,bld->bd", g, W_nodes[points])
     grad_nodes = np.zeros_like(W_nodes)
     np.add.at(grad_nodes, points, g[:, :, None] * h[:, None, :])
@@ -262,7 +276,7 @@ def skipgram_softmax(W_in, W_out, inputs, outputs):
     """
     owner = "skipgram_softmax"
     W_in, W_out, inputs, outputs = _skipgram_setup(W_in, W_out, inputs, outputs, owner)
-    h = W_in[inputs]                                                 # (B, D)
+    h = W_in[inputs]  # (B, D)
     loss, dh, grad_out = _softmax_layer(W_out, h, outputs)
     grad_in = np.zeros_like(W_in)
     np.add.at(grad_in, inputs, dh)
@@ -350,8 +364,9 @@ def skipgram_hierarchical(W_in, W_nodes, inputs, outputs, tree):
     owner = "skipgram_hierarchical"
     W_in = _check_matrix(W_in, "W_in", owner)
     V = W_in.shape[0]
-    W_in, W_nodes, inputs, outputs = _skipgram_setup(W_in, W_nodes, inputs, outputs, owner,
-                                                     out_name="W_nodes", out_rows=V - 1)
+    W_in, W_nodes, inputs, outputs = _skipgram_setup(
+        W_in, W_nodes, inputs, outputs, owner, out_name="W_nodes", out_rows=V - 1
+    )
     tree = _check_tree(tree, owner, V)
     h = W_in[inputs]
     loss, dh, grad_nodes = _hierarchical_layer(W_nodes, h, outputs, tree)
@@ -361,8 +376,7 @@ def skipgram_hierarchical(W_in, W_nodes, inputs, outputs, tree):
 
 
 # ---------------------------------------------------------------------------- CBOW
-def _cbow_setup(W_in, W_out, contexts, context_mask, centers, cbow_mean, owner,
-                out_name="W_out", out_rows=None):
+def _cbow_setup(W_in, W_out, contexts, context_mask, centers, cbow_mean, owner, out_name="W_out", out_rows=None):
     W_in = _check_matrix(W_in, "W_in", owner)
     V, D = W_in.shape
     W_out = _check_matrix(W_out, out_name, owner, rows=V if out_rows is None else out_rows, dim=D)
@@ -402,7 +416,8 @@ def cbow_softmax(W_in, W_out, contexts, context_mask, centers, cbow_mean=True):
     """
     owner = "cbow_softmax"
     W_in, W_out, contexts, weights, h, centers = _cbow_setup(
-        W_in, W_out, contexts, context_mask, centers, cbow_mean, owner)
+        W_in, W_out, contexts, context_mask, centers, cbow_mean, owner
+    )
     loss, dh, grad_out = _softmax_layer(W_out, h, centers)
     grad_in = np.zeros_like(W_in)
     _scatter_context(grad_in, contexts, weights, dh)
@@ -434,7 +449,8 @@ def cbow_negative(W_in, W_out, contexts, context_mask, centers, negatives, neg_m
     """
     owner = "cbow_negative"
     W_in, W_out, contexts, weights, h, centers = _cbow_setup(
-        W_in, W_out, contexts, context_mask, centers, cbow_mean, owner)
+        W_in, W_out, contexts, context_mask, centers, cbow_mean, owner
+    )
     negatives = _check_ids(negatives, "negatives", owner, W_in.shape[0], ndim=2, batch=len(centers))
     neg_mask = _check_mask(neg_mask, "neg_mask", owner, negatives.shape)
     loss, dh, grad_out = _negative_layer(W_out, h, centers, negatives, neg_mask)
@@ -470,8 +486,8 @@ def cbow_hierarchical(W_in, W_nodes, contexts, context_mask, centers, tree, cbow
     W_in = _check_matrix(W_in, "W_in", owner)
     V = W_in.shape[0]
     W_in, W_nodes, contexts, weights, h, centers = _cbow_setup(
-        W_in, W_nodes, contexts, context_mask, centers, cbow_mean, owner,
-        out_name="W_nodes", out_rows=V - 1)
+        W_in, W_nodes, contexts, context_mask, centers, cbow_mean, owner, out_name="W_nodes", out_rows=V - 1
+    )
     tree = _check_tree(tree, owner, V)
     loss, dh, grad_nodes = _hierarchical_layer(W_nodes, h, centers, tree)
     grad_in = np.zeros_like(W_in)
@@ -503,12 +519,15 @@ def numerical_gradient(loss_fn: Callable[[], float], W: np.ndarray, eps: float =
     [[2.0, 4.0]]
     """
     if not isinstance(W, np.ndarray) or W.dtype != np.float64 or not W.flags.c_contiguous:
-        raise TypeError("The 'W' parameter of numerical_gradient must be a C-contiguous float64 "
-                        f"ndarray (perturbed in place). Got {type(W).__name__} "
-                        f"of dtype {getattr(W, 'dtype', None)} instead.")
+        raise TypeError(
+            "The 'W' parameter of numerical_gradient must be a C-contiguous float64 "
+            f"ndarray (perturbed in place). Got {type(W).__name__} "
+            f"of dtype {getattr(W, 'dtype', None)} instead."
+        )
     if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not eps > 0:
-        raise ValueError(f"The 'eps' parameter of numerical_gradient must be a float in the range (0, inf). "
-                         f"Got {eps!r} instead.")
+        raise ValueError(
+            f"The 'eps' parameter of numerical_gradient must be a float in the range (0, inf). Got {eps!r} instead."
+        )
     grad = np.zeros_like(W)
     flat, gflat = W.reshape(-1), grad.reshape(-1)
     for k in range(flat.size):

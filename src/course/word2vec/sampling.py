@@ -69,9 +69,13 @@ def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
 def _counts_array(counts, owner: str) -> np.ndarray:
     arr = np.asarray(counts, dtype=np.float64)
     if arr.ndim != 1 or len(arr) == 0:
-        raise ValueError(f"The 'counts' parameter of {owner} must be a non-empty 1-D array. Got shape {arr.shape} instead.")
+        raise ValueError(
+            f"The 'counts' parameter of {owner} must be a non-empty 1-D array. Got shape {arr.shape} instead."
+        )
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or arr.sum() <= 0:
-        raise ValueError(f"The 'counts' parameter of {owner} must hold non-negative finite numbers with a positive sum.")
+        raise ValueError(
+            f"The 'counts' parameter of {owner} must hold non-negative finite numbers with a positive sum."
+        )
     return arr
 
 
@@ -107,14 +111,15 @@ def noise_distribution(counts, ns_exponent: float = 0.75) -> np.ndarray:
     arr = _counts_array(counts, "noise_distribution")
     alpha = check_float(ns_exponent, "ns_exponent", "noise_distribution")
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        weights = np.where(arr > 0, arr ** alpha, 0.0) if alpha != 0 else np.ones_like(arr)
+        weights = np.where(arr > 0, arr**alpha, 0.0) if alpha != 0 else np.ones_like(arr)
         p = weights / weights.sum()
     if not np.isfinite(p).all() or not np.isclose(p.sum(), 1.0):
         # U(w) ** alpha overflowed to inf (or every weight underflowed to 0): nan, not a distribution
         raise ValueError(
             f"The 'ns_exponent' parameter of noise_distribution is too large in magnitude for these counts: "
             f"U(w) ** ns_exponent is not finite for counts from {arr[arr > 0].min():g} to {arr.max():g}. "
-            f"Got {alpha!r} instead; word2vec uses 0.75 (values in [-1, 1] are the usual range).")
+            f"Got {alpha!r} instead; word2vec uses 0.75 (values in [-1, 1] are the usual range)."
+        )
     return p
 
 

@@ -53,6 +53,7 @@ import numpy as np
 import torch
 
 from ..base import cache
+from ..base.notebook import default_threads
 from ..base.validation import (
     check_choice,
     check_divergence,
@@ -62,7 +63,6 @@ from ..base.validation import (
     check_sentences,
     check_token_values,
 )
-from ..base.notebook import default_threads
 from .model import HS_MAX_STEPS, Batch, Word2VecModel
 from .pairs import cbow_contexts, skipgram_pairs
 from .sampling import (
@@ -76,15 +76,23 @@ from .sampling import (
 __all__ = ["Word2VecConfig", "Word2Vec", "build_vocab", "train_cached", "load_cached"]
 
 _OWNER = "Word2Vec"
-_ARCHS = {False: "cbow", True: "skipgram", 0: "cbow", 1: "skipgram", "cbow": "cbow", "skipgram": "skipgram",
-          "sg": "skipgram", "skip-gram": "skipgram"}
+_ARCHS = {
+    False: "cbow",  # also 0 (0 == False in a dict)
+    True: "skipgram",  # also 1
+    "cbow": "cbow",
+    "skipgram": "skipgram",
+    "sg": "skipgram",
+    "skip-gram": "skipgram",
+}
 
 
 def _check_bool(value, name: str) -> bool:
     # gensim's 0/1 switches are accepted and turned into bools.
     if isinstance(value, (bool, np.bool_)) or (isinstance(value, (int, np.integer)) and value in (0, 1)):
         return bool(value)
-    raise TypeError(f"The {name!r} parameter of {_OWNER} must be a bool. Got {value!r} ({type(value).__name__}) instead.")
+    raise TypeError(
+        f"The {name!r} parameter of {_OWNER} must be a bool. Got {value!r} ({type(value).__name__}) instead."
+    )
 
 
 @dataclass(frozen=True)
@@ -136,9 +144,16 @@ def _validate(params: dict) -> Word2VecConfig:
         c["max_final_vocab"] = check_int(c["max_final_vocab"], "max_final_vocab", _OWNER, low=2)
     sg = c["sg"]
     if isinstance(sg, str):
-        check_choice(sg, "sg", _OWNER, ["skipgram", "cbow"] + [k for k in _ARCHS if isinstance(k, str) and k not in ("skipgram", "cbow")])
+        check_choice(
+            sg,
+            "sg",
+            _OWNER,
+            ["skipgram", "cbow"] + [k for k in _ARCHS if isinstance(k, str) and k not in ("skipgram", "cbow")],
+        )
     elif not isinstance(sg, (bool, int, np.integer)) or sg not in (0, 1):
-        raise TypeError(f"The 'sg' parameter of {_OWNER} must be a bool or one of 'skipgram', 'cbow'. Got {sg!r} instead.")
+        raise TypeError(
+            f"The 'sg' parameter of {_OWNER} must be a bool or one of 'skipgram', 'cbow'. Got {sg!r} instead."
+        )
     c["sg"] = _ARCHS[sg if isinstance(sg, str) else bool(sg)]
     c["hs"] = _check_bool(c["hs"], "hs")
     c["softmax"] = _check_bool(c["softmax"], "softmax")
@@ -217,23 +232,30 @@ def _check_token_arrays(words, ids, offsets, owner: str):
     ids, offsets = np.asarray(ids), np.asarray(offsets)
     for name, arr in (("ids", ids), ("offsets", offsets)):
         if arr.ndim != 1 or not (np.issubdtype(arr.dtype, np.integer) or arr.size == 0):
-            raise TypeError(f"The {name!r} parameter of {owner} must be a 1-D int array. "
-                            f"Got shape {arr.shape} and dtype {arr.dtype} instead.")
+            raise TypeError(
+                f"The {name!r} parameter of {owner} must be a 1-D int array. "
+                f"Got shape {arr.shape} and dtype {arr.dtype} instead."
+            )
     if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= len(words)):
         bad = int(ids.min()) if int(ids.min()) < 0 else int(ids.max())
-        raise ValueError(f"The 'ids' parameter of {owner} must hold word ids in [0, {len(words)}) (there are "
-                         f"{len(words)} words). Got {bad} instead.")
+        raise ValueError(
+            f"The 'ids' parameter of {owner} must hold word ids in [0, {len(words)}) (there are "
+            f"{len(words)} words). Got {bad} instead."
+        )
     if offsets.size == 0 or offsets[0] != 0 or offsets[-1] != len(ids) or np.any(np.diff(offsets) < 0):
-        raise ValueError(f"The 'offsets' parameter of {owner} must rise from 0 to len(ids) = {len(ids)} "
-                         f"(sentence s is ids[offsets[s]:offsets[s + 1]]). Got {offsets[:3].tolist()}...{offsets[-2:].tolist()} instead.")
+        raise ValueError(
+            f"The 'offsets' parameter of {owner} must rise from 0 to len(ids) = {len(ids)} "
+            f"(sentence s is ids[offsets[s]:offsets[s + 1]]). Got {offsets[:3].tolist()}...{offsets[-2:].tolist()} instead."
+        )
     return words, ids.astype(np.int64, copy=False), offsets.astype(np.int64, copy=False)
 
 
 def _encode(sentences, key_to_index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Word ids of all tokens laid end to end (-1 = not in the vocabulary) and sentence offsets."""
     lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
-    ids = np.fromiter((key_to_index.get(w, -1) for w in chain.from_iterable(sentences)), dtype=np.int32,
-                      count=int(lengths.sum()))
+    ids = np.fromiter(
+        (key_to_index.get(w, -1) for w in chain.from_iterable(sentences)), dtype=np.int32, count=int(lengths.sum())
+    )
     return ids, np.concatenate([[0], np.cumsum(lengths)])
 
 
@@ -352,14 +374,35 @@ class Word2Vec:
         progress: bool = True,
     ) -> None:
         if workers is not None and threads is not None and workers != threads:
-            raise ValueError(f"{_OWNER} got workers={workers!r} and threads={threads!r}: they are the same setting, give one.")
+            raise ValueError(
+                f"{_OWNER} got workers={workers!r} and threads={threads!r}: they are the same setting, give one."
+            )
         workers = workers if workers is not None else threads if threads is not None else default_threads()
-        self.config = _validate(dict(
-            vector_size=vector_size, window=window, min_count=min_count, max_final_vocab=max_final_vocab, sg=sg,
-            hs=hs, negative=negative, shared_negatives=shared_negatives, softmax=softmax, ns_exponent=ns_exponent, cbow_mean=cbow_mean, sample=sample,
-            subsample_rule=subsample_rule, alpha=alpha, min_alpha=min_alpha, epochs=epochs, seed=seed,
-            workers=workers, hogwild=hogwild, batch_words=batch_words, batch_size=batch_size,
-        ))
+        self.config = _validate(
+            dict(
+                vector_size=vector_size,
+                window=window,
+                min_count=min_count,
+                max_final_vocab=max_final_vocab,
+                sg=sg,
+                hs=hs,
+                negative=negative,
+                shared_negatives=shared_negatives,
+                softmax=softmax,
+                ns_exponent=ns_exponent,
+                cbow_mean=cbow_mean,
+                sample=sample,
+                subsample_rule=subsample_rule,
+                alpha=alpha,
+                min_alpha=min_alpha,
+                epochs=epochs,
+                seed=seed,
+                workers=workers,
+                hogwild=hogwild,
+                batch_words=batch_words,
+                batch_size=batch_size,
+            )
+        )
         self.compute_loss = _check_bool(compute_loss, "compute_loss")
         self.progress = _check_bool(progress, "progress")
         self.model_ = None
@@ -426,11 +469,15 @@ class Word2Vec:
         c = self.config
         V = len(index_to_key)
         if V < 2:
-            raise ValueError(f"The vocabulary has {V} word(s) with min_count={c.min_count}; {_OWNER} needs at least 2. "
-                             "Lower 'min_count' or give more text.")
+            raise ValueError(
+                f"The vocabulary has {V} word(s) with min_count={c.min_count}; {_OWNER} needs at least 2. "
+                "Lower 'min_count' or give more text."
+            )
         if c.negative >= V:
-            raise ValueError(f"The 'negative' parameter of {_OWNER} must be smaller than the vocabulary size ({V} "
-                             f"words with min_count={c.min_count}). Got {c.negative} instead.")
+            raise ValueError(
+                f"The 'negative' parameter of {_OWNER} must be smaller than the vocabulary size ({V} "
+                f"words with min_count={c.min_count}). Got {c.negative} instead."
+            )
         tree = None
         if c.hs:
             from .huffman import HuffmanTree
@@ -487,7 +534,7 @@ class Word2Vec:
             if offsets is None:  # Skip-gram pairs
                 return Batch(inputs[s:e], outputs[s:e], None, neg)
             # CBOW, packed contexts
-            return Batch(inputs[offsets[s]:offsets[e]], outputs[s:e], None, neg, offsets[s:e + 1] - offsets[s])
+            return Batch(inputs[offsets[s] : offsets[e]], outputs[s:e], None, neg, offsets[s : e + 1] - offsets[s])
 
         model, total, B, n = self.model_, 0.0, self.config.batch_size, len(outputs)
         if grouped and n:  # batch_size counts pairs: convert to centre words
@@ -499,8 +546,10 @@ class Word2Vec:
                 total += model.sgd_step(batch(s, e), lr, self.compute_loss)
                 continue
             cuts = np.linspace(s, e, parts + 1).round().astype(int)
-            futures = [pool.submit(model.compute_update, batch(a, b), lr, self.compute_loss)
-                       for a, b in zip(cuts[1:-1], cuts[2:])]
+            futures = [
+                pool.submit(model.compute_update, batch(a, b), lr, self.compute_loss)
+                for a, b in zip(cuts[1:-1], cuts[2:])
+            ]
             updates = [model.compute_update(batch(cuts[0], cuts[1]), lr, self.compute_loss)]
             updates += [f.result() for f in futures]
             for update in updates:  # in order: the same sums whatever the number of threads
@@ -520,8 +569,13 @@ class Word2Vec:
         """
         epoch, k = jobs[j]
         step = f"epoch {epoch + 1} of {self.config.epochs}, chunk {k + 1} of {n_chunks}"
-        kw = dict(step=step, lr_name="alpha", lr=self.config.alpha, owner=_OWNER,
-                  default=Word2VecConfig.__dataclass_fields__["alpha"].default)
+        kw = dict(
+            step=step,
+            lr_name="alpha",
+            lr=self.config.alpha,
+            owner=_OWNER,
+            default=Word2VecConfig.__dataclass_fields__["alpha"].default,
+        )
         if self.compute_loss:
             check_divergence(loss, "the loss", **kw)
         if (j + 1) % self.DIVERGENCE_CHECK_CHUNKS == 0 or k == n_chunks - 1:
@@ -546,8 +600,9 @@ class Word2Vec:
         state = {"next": 0, "words": 0, "effective": 0, "loss": np.zeros(c.epochs), "examples": np.zeros(c.epochs)}
         history: list[tuple[float, float]] = []
         errors: list[BaseException] = []
-        bar = tqdm(total=total_words, unit="word", unit_scale=True, desc="word2vec", disable=not self.progress,
-                   mininterval=1.0)
+        bar = tqdm(
+            total=total_words, unit="word", unit_scale=True, desc="word2vec", disable=not self.progress, mininterval=1.0
+        )
 
         synchronous = c.workers > 1 and not c.hogwild
         pool = ThreadPoolExecutor(c.workers - 1) if synchronous else None
@@ -605,8 +660,10 @@ class Word2Vec:
 
     def __repr__(self) -> str:
         c = self.config
-        return (f"Word2Vec(sg={c.sg!r}, objective={c.objective!r}, vector_size={c.vector_size}, window={c.window}, "
-                f"negative={c.negative}, epochs={c.epochs})")
+        return (
+            f"Word2Vec(sg={c.sg!r}, objective={c.objective!r}, vector_size={c.vector_size}, window={c.window}, "
+            f"negative={c.negative}, epochs={c.epochs})"
+        )
 
 
 def _keyed_vectors(index_to_key, vectors, counts):
@@ -644,8 +701,9 @@ def _from_payload(result: dict, computed: bool):
     return _keyed_vectors(result["index_to_key"], result["vectors"], result["counts"]), info
 
 
-def train_cached(*, split: str = "all", subset: str = "full", sources=None, progress: bool = True, workers=None,
-                 **params):
+def train_cached(
+    *, split: str = "all", subset: str = "full", sources=None, progress: bool = True, workers=None, **params
+):
     """Word2Vec on the course corpus, trained once and then read from :mod:`course.base.cache`.
 
     The cache entry holds the vectors and counts as arrays and everything else as JSON
@@ -680,11 +738,16 @@ def train_cached(*, split: str = "all", subset: str = "full", sources=None, prog
         trainer.fit_tokens(words, ids, offsets)
         computed.append(True)
         return {
-            "index_to_key": trainer.index_to_key_, "vectors": np.asarray(trainer.wv.vectors),
-            "counts": trainer.counts_, "train_seconds": trainer.train_seconds_,
-            "words_per_second": trainer.words_per_second_, "raw_words": trainer.raw_words_,
-            "effective_words": trainer.effective_words_, "epoch_losses": trainer.epoch_losses_,
-            "loss_history": trainer.loss_history_, "config": asdict(trainer.config),
+            "index_to_key": trainer.index_to_key_,
+            "vectors": np.asarray(trainer.wv.vectors),
+            "counts": trainer.counts_,
+            "train_seconds": trainer.train_seconds_,
+            "words_per_second": trainer.words_per_second_,
+            "raw_words": trainer.raw_words_,
+            "effective_words": trainer.effective_words_,
+            "epoch_losses": trainer.epoch_losses_,
+            "loss_history": trainer.loss_history_,
+            "config": asdict(trainer.config),
         }
 
     result = cache.cached("word2vec", key, data.corpus_checksum(subset, sources), compute)
