@@ -19,7 +19,7 @@ from course.lm.nnlm import NNLM
 from course.lm.rnnlm import RNNLM
 from course.lm.train import TrainConfig, evaluate, generate, train
 from course.word2vec import Word2Vec
-from course.word2vec.sampling import noise_distribution, unigram_table
+from course.word2vec.negative_sampling import noise_distribution, unigram_table
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

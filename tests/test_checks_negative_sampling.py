@@ -12,7 +12,7 @@ from course.checks.negative_sampling import (
     check_shifted_pmi,
     shifted_pmi,
 )
-from course.word2vec.sampling import AliasTable, noise_distribution
+from course.word2vec.negative_sampling import AliasTable, noise_distribution
 
 
 def sigmoid(x):

@@ -4,14 +4,15 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from course.word2vec.pairs import (
     cbow_contexts,
+    reduced_windows,
     sentence_ids_from_lengths,
     skipgram_pairs,
     skipgram_pairs_reference,
 )
-from course.word2vec.sampling import reduced_windows
 
 WORDS = "the fat cat sat on the mat".split()
 VOCAB = {w: i for i, w in enumerate(dict.fromkeys(WORDS))}
@@ -127,3 +128,18 @@ def test_errors_name_the_parameter():
 def test_pair_multiset_is_symmetric_with_full_windows():
     centres, contexts = skipgram_pairs(IDS, 3)
     assert Counter(zip(centres, contexts)) == Counter(zip(contexts, centres))
+
+
+# --------------------------------------------------------------------------- reduced windows
+def test_reduced_windows_uniform_on_1_to_window():
+    w = reduced_windows(500_000, 5, seed=0)
+    assert w.min() == 1 and w.max() == 5
+    assert stats.chisquare(np.bincount(w - 1, minlength=5), np.full(5, len(w) / 5)).pvalue > 1e-3
+
+
+def test_reduced_windows_deterministic_and_errors():
+    np.testing.assert_array_equal(reduced_windows(10, 3, seed=4), reduced_windows(10, 3, seed=4))
+    with pytest.raises(
+        ValueError, match=r"The 'window' parameter of reduced_windows must be an int in the range \[1, inf\)"
+    ):
+        reduced_windows(10, 0)

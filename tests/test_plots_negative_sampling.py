@@ -13,7 +13,8 @@ from course.plots.negative_sampling import (  # noqa: E402
     noise_exponent_plot,
     sgns_loss_plot,
 )
-from course.word2vec.sampling import keep_probabilities, noise_distribution  # noqa: E402
+from course.word2vec.negative_sampling import noise_distribution  # noqa: E402
+from course.word2vec.subsampling import keep_probabilities  # noqa: E402
 
 COUNTS = np.array([1000, 400, 100, 30, 10, 3, 1])
 

@@ -1,11 +1,11 @@
 """Checks for the exercises of chapter 06 (negative sampling).
 
 Each check calls the student's function on a few inputs, compares it with an independent answer
-(the tested :mod:`course.word2vec.reference` gradients, :mod:`course.word2vec.sampling`, or a
+(the tested :mod:`course.word2vec.reference` gradients, :mod:`course.word2vec.negative_sampling`, or a
 closed form) and prints one ``PASS`` line or raises :class:`~course.checks.CheckFailed` naming
 the first input where the answer is wrong.
 
->>> from course.word2vec.sampling import noise_distribution
+>>> from course.word2vec.negative_sampling import noise_distribution
 >>> check_noise_share(lambda counts, alpha, top: noise_distribution(counts, alpha)[:top].sum())
 PASS: noise_share matches U(w)^alpha / Z for alpha in (0, 0.5, 0.75, 1) and top in (1, 3, 10)
 """
@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from course.checks import CheckFailed, passed, require
+from course.word2vec.negative_sampling import shifted_pmi
 
 __all__ = ["check_sgns_gradients", "check_alias_table", "check_noise_share", "check_shifted_pmi", "shifted_pmi"]
 
@@ -135,7 +136,7 @@ def check_noise_share(fn: Callable) -> None:
 
     ``counts`` is sorted in decreasing order; the noise distribution is ``U(w)^alpha / Z``.
     """
-    from course.word2vec.sampling import noise_distribution
+    from course.word2vec.negative_sampling import noise_distribution
 
     counts = np.array([5000 // k for k in range(1, 201)])
     for alpha in (0, 0.5, 0.75, 1):
@@ -152,35 +153,6 @@ def check_noise_share(fn: Callable) -> None:
 
 
 # ---------------------------------------------------------------------------- shifted PMI
-def shifted_pmi(cooc, k: int) -> np.ndarray:
-    """``log(#(w, c) |D| / (#(w) #(c))) - log k``: the optimum of SGNS per (word, context) pair.
-
-    Levy and Goldberg (2014) show that when the dot products are free parameters, the SGNS
-    objective is maximised at this value (``-inf`` where the pair was never seen).
-
-    Parameters
-    ----------
-    cooc : array-like of shape (W, C)
-        Co-occurrence counts ``#(w, c)``.
-    k : int
-        Number of negative samples.
-
-    Returns
-    -------
-    ndarray of shape (W, C)
-
-    Examples
-    --------
-    >>> shifted_pmi([[2, 0], [1, 1]], k=1).round(4).tolist()
-    [[0.2877, -inf], [-0.4055, 0.6931]]
-    """
-    cooc = np.asarray(cooc, dtype=float)
-    total = cooc.sum()
-    word, context = cooc.sum(1, keepdims=True), cooc.sum(0, keepdims=True)
-    with np.errstate(divide="ignore"):
-        return np.log(cooc * total) - np.log(word * context) - np.log(k)
-
-
 def check_shifted_pmi(fn: Callable) -> None:
     """``fn(cooc, k)``: the shifted PMI matrix, ``-inf`` for pairs never seen."""
     rng = np.random.default_rng(2)

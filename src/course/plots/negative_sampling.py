@@ -2,7 +2,7 @@
 
 Plotting only: the noise distribution ``U(w)^alpha / Z`` and the keep probabilities of frequent
 words (Mikolov et al. 2013b, sections 2.2 and 2.3, and word2vec.c's variant) are computed by
-:mod:`course.word2vec.sampling`; the chapter prints the numbers the figures show.
+:mod:`course.word2vec.negative_sampling` and :mod:`course.word2vec.subsampling`; the chapter prints the numbers the figures show.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -18,7 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..base.validation import check_int
-from ..word2vec.sampling import keep_probabilities, noise_distribution
+from ..word2vec.negative_sampling import noise_distribution
+from ..word2vec.subsampling import keep_probabilities
 from .base import axes
 
 __all__ = ["noise_distribution_plot", "noise_exponent_plot", "keep_probability_plot", "sgns_loss_plot"]
@@ -32,7 +33,7 @@ def noise_distribution_plot(counts, alphas: Sequence[float] = (1.0, 0.75, 0.5, 0
     counts : array-like of shape (V,)
         Word counts, most frequent first (rank 1 is ``counts[0]``).
     alphas : sequence of float, default=(1.0, 0.75, 0.5, 0.0)
-        The exponents ``alpha`` of :func:`course.word2vec.sampling.noise_distribution`.
+        The exponents ``alpha`` of :func:`course.word2vec.negative_sampling.noise_distribution`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -85,7 +86,7 @@ def keep_probability_plot(
         Word counts, most frequent first; the ``n_top`` most frequent words are drawn as points.
     settings : sequence of (rule, t)
         ``rule`` in ``{"paper", "word2vec.c"}`` and the threshold ``t`` of
-        :func:`course.word2vec.sampling.keep_probabilities`.
+        :func:`course.word2vec.subsampling.keep_probabilities`.
     highlight : (rule, t), default=("word2vec.c", 1e-3)
         The setting at which the ``n_top`` words are drawn.
     n_top : int, default=10

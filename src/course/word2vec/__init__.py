@@ -2,11 +2,14 @@
 
 Mikolov et al. (2013a, 2013b), written to be read module by module, in the order data flows:
 
-- :mod:`~course.word2vec.sampling`: noise distribution (alias table), subsampling of frequent
-  words (paper and word2vec.c rules), word2vec.c's reduced window;
-- :mod:`~course.word2vec.pairs`: (centre, context) pairs and CBOW context windows, a readable
-  loop (the reference) and a vectorised NumPy version (the fast path, tested equal);
-- :mod:`~course.word2vec.huffman`: the Huffman tree of hierarchical softmax;
+- :mod:`~course.word2vec.subsampling`: subsampling of frequent words (paper and word2vec.c
+  rules);
+- :mod:`~course.word2vec.pairs` (chapter 05): (centre, context) pairs and CBOW context windows,
+  word2vec.c's reduced window, a readable loop (the reference) and a vectorised NumPy version
+  (the fast path, tested equal);
+- :mod:`~course.word2vec.negative_sampling` (chapter 06): the noise distribution, its alias
+  table and word2vec.c's unigram table, the shifted PMI that SGNS factorises;
+- :mod:`~course.word2vec.huffman` (chapter 07): the Huffman tree of hierarchical softmax;
 - :mod:`~course.word2vec.reference`: NumPy losses and gradients, the oracle for the tests;
 - :mod:`~course.word2vec.model`: the two weight matrices and one minibatch SGD step for every
   {Skip-gram, CBOW} x {softmax, negative sampling, hierarchical softmax};
@@ -25,7 +28,7 @@ __all__ = ["Word2Vec", "train_cached", "load_cached"]
 
 
 def __getattr__(name: str):
-    # Imported lazily so that `course.word2vec.huffman` and `.sampling` do not pull in torch.
+    # Imported lazily so that `course.word2vec.huffman`, `.pairs` and the sampling modules do not pull in torch.
     if name in __all__:
         from . import train
 

@@ -4,7 +4,9 @@ For every position ``i`` of a sentence (the *centre* word) and every position ``
 ``0 < |i - j| <= b_i`` in the same sentence (the *context* words), Skip-gram makes one pair and
 CBOW makes one row of up to ``2 * window`` context words. ``b_i`` is the window of centre
 ``i``: the full ``window``, or word2vec.c's reduced window drawn uniform in ``[1, window]``
-(:func:`course.word2vec.sampling.reduced_windows`).
+(:func:`reduced_windows`, word2vec.c's ``b = next_random % window`` in ``TrainModelThread``:
+near words are seen more often than far ones, weight ``(window - d + 1) / window`` for distance
+``d``).
 
 Two implementations, one result (the tests check it):
 
@@ -30,13 +32,43 @@ from __future__ import annotations
 import numpy as np
 
 from ..base.validation import check_int
+from ._common import as_generator
 
 __all__ = [
+    "reduced_windows",
     "sentence_ids_from_lengths",
     "skipgram_pairs_reference",
     "skipgram_pairs",
     "cbow_contexts",
 ]
+
+
+def reduced_windows(n: int, window: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
+    """word2vec.c's random effective window per centre word, uniform in ``[1, window]``.
+
+    word2vec.c draws ``b = next_random % window`` and uses the words at distance up to
+    ``window - b``; we return ``window - b`` directly.
+
+    Parameters
+    ----------
+    n : int
+        Number of centre words.
+    window : int
+        Maximum window (``window >= 1``).
+    seed : int or numpy.random.Generator or None
+
+    Returns
+    -------
+    ndarray of int64 with shape (n,)
+
+    Examples
+    --------
+    >>> reduced_windows(6, 5, seed=0).tolist()
+    [5, 4, 3, 2, 2, 1]
+    """
+    n = check_int(n, "n", "reduced_windows", low=0)
+    window = check_int(window, "window", "reduced_windows", low=1)
+    return as_generator(seed).integers(1, window + 1, size=n)
 
 
 def sentence_ids_from_lengths(lengths) -> np.ndarray:

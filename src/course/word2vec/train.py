@@ -8,7 +8,7 @@
 2. per chunk of about ``batch_words`` raw words (gensim's jobs of 10,000 words): drop unknown
    words, subsample frequent ones, draw reduced windows, build all (input, output) examples
    at once in NumPy (:mod:`course.word2vec.pairs`), draw the noise words from an alias table
-   (:mod:`course.word2vec.sampling`);
+   (:mod:`course.word2vec.negative_sampling`);
 3. SGD over the chunk's examples in minibatches of ``batch_size``
    (:meth:`Word2VecModel.sgd_step`), with word2vec.c's learning rate: linear from ``alpha`` down
    to ``min_alpha`` over all raw words of all epochs;
@@ -64,14 +64,9 @@ from ..base.validation import (
     check_token_values,
 )
 from .model import HS_MAX_STEPS, Batch, Word2VecModel
-from .pairs import cbow_contexts, skipgram_pairs
-from .sampling import (
-    SUBSAMPLING_RULES,
-    AliasTable,
-    keep_probabilities,
-    noise_distribution,
-    reduced_windows,
-)
+from .negative_sampling import AliasTable, noise_distribution
+from .pairs import cbow_contexts, reduced_windows, skipgram_pairs
+from .subsampling import SUBSAMPLING_RULES, keep_probabilities
 
 __all__ = ["Word2VecConfig", "Word2Vec", "build_vocab", "train_cached", "load_cached"]
 

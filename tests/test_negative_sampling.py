@@ -1,22 +1,16 @@
-"""Tests of course.word2vec.sampling: noise distribution, alias table, subsampling, reduced windows.
+"""Tests of course.word2vec.negative_sampling: noise distribution, alias table, word2vec.c's table.
 
 Oracles: closed forms, a line-by-line port of word2vec.c's InitUnigramTable, gensim 4.4.0's own
-subsampling and noise tables, and chi-square tests of drawn frequencies.
+noise table, and chi-square tests of drawn frequencies. (shifted_pmi is tested with its check in
+tests/test_checks_negative_sampling.py.)
 """
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from course.word2vec.sampling import (
-    AliasTable,
-    as_generator,
-    keep_probabilities,
-    noise_distribution,
-    reduced_windows,
-    subsample_mask,
-    unigram_table,
-)
+from course.word2vec._common import as_generator
+from course.word2vec.negative_sampling import AliasTable, noise_distribution, unigram_table
 
 ZIPF = np.array([1000 // k for k in range(1, 41)])  # 40 words, Zipf-like counts
 
@@ -140,77 +134,6 @@ def test_unigram_table_shares_approach_noise_distribution():
     p = noise_distribution(ZIPF, 0.75)
     shares = np.bincount(unigram_table(ZIPF, 0.75, 100_000), minlength=len(p)) / 100_000
     np.testing.assert_allclose(shares, p, atol=3e-5)
-
-
-# --------------------------------------------------------------------------- subsampling
-def test_keep_probabilities_closed_forms():
-    counts = np.array([5000, 1000, 100, 10, 1])
-    t = 1e-2
-    f = counts / counts.sum()
-    np.testing.assert_allclose(keep_probabilities(counts, t, "paper"), np.minimum(1, np.sqrt(t / f)))
-    np.testing.assert_allclose(keep_probabilities(counts, t, "word2vec.c"), np.minimum(1, (np.sqrt(f / t) + 1) * t / f))
-
-
-def test_code_rule_keeps_more_and_starts_later():
-    counts = np.array([10**6, 10**5, 10**4, 10**3, 10**2, 10])
-    t = 1e-3
-    paper, code = keep_probabilities(counts, t, "paper"), keep_probabilities(counts, t, "word2vec.c")
-    assert np.all(code >= paper)
-    f = counts / counts.sum()
-    assert np.all(code[f <= 2.618 * t] == 1.0)  # code: nothing dropped below f = golden ratio * t
-    assert np.all(paper[f <= t] == 1.0) and np.all(paper[f > t] < 1.0)
-    assert code[0] / paper[0] == pytest.approx(1 + np.sqrt(t / f[0]))  # code = paper + t / f
-
-
-def test_sample_zero_keeps_everything():
-    np.testing.assert_array_equal(keep_probabilities([100, 1], 0.0), [1.0, 1.0])
-
-
-def test_keep_probabilities_errors():
-    with pytest.raises(
-        ValueError, match="The 'rule' parameter of keep_probabilities must be one of 'word2vec.c', 'paper'"
-    ):
-        keep_probabilities([1, 2], 1e-3, rule="gensim")
-    with pytest.raises(
-        ValueError, match=r"The 'sample' parameter of keep_probabilities must be a float in the range \[0, 1\)"
-    ):
-        keep_probabilities([1, 2], 1.5)
-
-
-def test_keep_probabilities_match_gensim():
-    pytest.importorskip("gensim")
-    from gensim.models import Word2Vec
-
-    sentences = [[f"w{k}"] * int(c) for k, c in enumerate(ZIPF)]
-    model = Word2Vec(vector_size=4, min_count=1, sample=1e-2, epochs=1, workers=1)
-    model.build_vocab(sentences)
-    counts = np.array([model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key])
-    gensim_keep = np.array([model.wv.get_vecattr(w, "sample_int") for w in model.wv.index_to_key]) / 2**32
-    np.testing.assert_allclose(keep_probabilities(counts, 1e-2, "word2vec.c"), gensim_keep, atol=1e-9)
-
-
-def test_subsample_mask_rate():
-    keep = np.array([1.0, 0.3, 0.0])
-    ids = np.repeat([0, 1, 2], 100_000)
-    mask = subsample_mask(ids, keep, seed=0)
-    rates = [mask[ids == w].mean() for w in range(3)]
-    assert rates[0] == 1.0 and rates[2] == 0.0
-    assert abs(rates[1] - 0.3) < 5 * np.sqrt(0.3 * 0.7 / 100_000)
-
-
-# --------------------------------------------------------------------------- reduced windows
-def test_reduced_windows_uniform_on_1_to_window():
-    w = reduced_windows(500_000, 5, seed=0)
-    assert w.min() == 1 and w.max() == 5
-    assert chi_square_pvalue(w - 1, np.full(5, 0.2)) > 1e-3
-
-
-def test_reduced_windows_deterministic_and_errors():
-    np.testing.assert_array_equal(reduced_windows(10, 3, seed=4), reduced_windows(10, 3, seed=4))
-    with pytest.raises(
-        ValueError, match=r"The 'window' parameter of reduced_windows must be an int in the range \[1, inf\)"
-    ):
-        reduced_windows(10, 0)
 
 
 def test_as_generator_passes_generators_through():

@@ -1,21 +1,17 @@
-"""The three random choices of word2vec: noise words, subsampling of frequent words, window size.
+"""Negative sampling (Mikolov et al. 2013b, section 2.2): the noise distribution and its tables.
 
-1. **Noise distribution** for negative sampling (Mikolov et al. 2013b, section 2.2): a word is
-   drawn as a "negative" with probability ``P_n(w) = U(w)^alpha / Z`` where ``U`` is the unigram
-   count, ``alpha = ns_exponent = 0.75`` and ``Z`` normalises. We draw from it with an **alias
-   table** (Walker 1977, in Vose's 1991 construction): ``O(V)`` to build, ``O(1)`` per draw,
-   exact, and vectorised in NumPy. word2vec.c instead fills a table of 10^8 ints in which word
-   ``w`` occupies a share ``P_n(w)`` of the cells and draws a random cell
-   (:func:`unigram_table` rebuilds it); gensim 4 keeps a cumulative table and binary-searches it.
-   All three draw from the same distribution; the alias table needs only ``2 V`` numbers.
-2. **Subsampling** of frequent words (section 2.3): each occurrence of a word with corpus
-   frequency ``f`` is dropped before the windows are formed. The paper's rule and word2vec.c's
-   rule differ; :func:`keep_probabilities` has both.
-3. **Reduced window**: word2vec.c draws, for every centre word, an effective window ``b`` uniform
-   in ``[1, window]``, so near words are seen more often than far ones (weight
-   ``(window - d + 1) / window`` for distance ``d``).
+A word is drawn as a "negative" with probability ``P_n(w) = U(w)^alpha / Z`` where ``U`` is the
+unigram count, ``alpha = ns_exponent = 0.75`` and ``Z`` normalises (:func:`noise_distribution`).
+We draw from it with an **alias table** (Walker 1977, in Vose's 1991 construction,
+:class:`AliasTable`): ``O(V)`` to build, ``O(1)`` per draw, exact, and vectorised in NumPy.
+word2vec.c instead fills a table of 10^8 ints in which word ``w`` occupies a share ``P_n(w)`` of
+the cells and draws a random cell (:func:`unigram_table` rebuilds it); gensim 4 keeps a
+cumulative table and binary-searches it. All three draw from the same distribution; the alias
+table needs only ``2 V`` numbers. :func:`shifted_pmi` is what SGNS factorises (Levy and
+Goldberg 2014). The gradients of the objective are in :mod:`course.word2vec.reference` and
+:meth:`course.word2vec.model.Word2VecModel._binary_backward`.
 
-Every function takes an explicit ``seed`` (int or :class:`numpy.random.Generator`).
+Every random function takes an explicit ``seed`` (int or :class:`numpy.random.Generator`).
 
 >>> counts = np.array([50, 30, 15, 5])
 >>> noise_distribution(counts, ns_exponent=0.0).tolist()
@@ -27,56 +23,22 @@ Every function takes an explicit ``seed`` (int or :class:`numpy.random.Generator
 References
 ----------
 .. [1] T. Mikolov, I. Sutskever, K. Chen, G. Corrado, J. Dean, "Distributed Representations of
-   Words and Phrases and their Compositionality", NIPS 2013 (sections 2.2 and 2.3).
+   Words and Phrases and their Compositionality", NIPS 2013 (section 2.2).
 .. [2] A. J. Walker, "An efficient method for generating discrete random variables with general
    distributions", ACM TOMS 3(3), 1977; M. D. Vose, "A linear algorithm for generating random
    numbers with a given distribution", IEEE TSE 17(9), 1991.
-.. [3] word2vec.c (https://github.com/tmikolov/word2vec): ``InitUnigramTable``, the ``sample``
-   branch and ``b = next_random % window`` in ``TrainModelThread``.
+.. [3] O. Levy, Y. Goldberg, "Neural Word Embedding as Implicit Matrix Factorization", NIPS 2014.
+.. [4] word2vec.c (https://github.com/tmikolov/word2vec): ``InitUnigramTable``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..base.validation import check_choice, check_float, check_int
+from ..base.validation import check_float, check_int
+from ._common import _counts_array, as_generator
 
-__all__ = [
-    "as_generator",
-    "noise_distribution",
-    "AliasTable",
-    "unigram_table",
-    "keep_probabilities",
-    "subsample_mask",
-    "reduced_windows",
-    "SUBSAMPLING_RULES",
-]
-
-SUBSAMPLING_RULES = ("word2vec.c", "paper")
-
-
-def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
-    """Return ``seed`` if it is a Generator, else a new ``numpy.random.default_rng(seed)``.
-
-    >>> int(as_generator(0).integers(10))
-    8
-    """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(seed)
-
-
-def _counts_array(counts, owner: str) -> np.ndarray:
-    arr = np.asarray(counts, dtype=np.float64)
-    if arr.ndim != 1 or len(arr) == 0:
-        raise ValueError(
-            f"The 'counts' parameter of {owner} must be a non-empty 1-D array. Got shape {arr.shape} instead."
-        )
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or arr.sum() <= 0:
-        raise ValueError(
-            f"The 'counts' parameter of {owner} must hold non-negative finite numbers with a positive sum."
-        )
-    return arr
+__all__ = ["noise_distribution", "AliasTable", "unigram_table", "shifted_pmi"]
 
 
 def noise_distribution(counts, ns_exponent: float = 0.75) -> np.ndarray:
@@ -252,102 +214,30 @@ def unigram_table(counts, ns_exponent: float = 0.75, table_size: int = 10**8) ->
     return np.minimum(table, len(p) - 1).astype(np.int32)
 
 
-def keep_probabilities(counts, sample: float = 1e-3, rule: str = "word2vec.c") -> np.ndarray:
-    """Probability of keeping each occurrence of a word when subsampling frequent words.
+def shifted_pmi(cooc, k: int) -> np.ndarray:
+    """``log(#(w, c) |D| / (#(w) #(c))) - log k``: the optimum of SGNS per (word, context) pair.
+
+    Levy and Goldberg (2014) show that when the dot products are free parameters, the SGNS
+    objective is maximised at this value (``-inf`` where the pair was never seen).
 
     Parameters
     ----------
-    counts : array-like of shape (V,)
-        Word counts after ``min_count``; ``f = count / counts.sum()``.
-    sample : float, default=1e-3
-        The threshold ``t``. 0 disables subsampling (everything is kept).
-    rule : {"word2vec.c", "paper"}, default="word2vec.c"
-        Which formula to use (see Notes).
+    cooc : array-like of shape (W, C)
+        Co-occurrence counts ``#(w, c)``.
+    k : int
+        Number of negative samples.
 
     Returns
     -------
-    ndarray of shape (V,)
-        Keep probabilities in ``(0, 1]``.
-
-    Notes
-    -----
-    The paper (equation 5) *discards* an occurrence with probability
-    ``1 - sqrt(t / f)``, i.e. keeps it with ``min(1, sqrt(t / f))``.
-
-    word2vec.c (and gensim) *keep* it with ``(sqrt(f / t) + 1) t / f = sqrt(t / f) + t / f``
-    (capped at 1). The extra ``t / f`` keeps more: a word is never subsampled until
-    ``f > (1 + sqrt(5)) / 2 * t ~ 2.6 t`` (the paper starts at ``f > t``), and for very
-    frequent words both rules approach ``sqrt(t / f)``. The code's default ``t`` is 1e-3; the
-    paper suggests around 1e-5 with its rule. In words of the code: the keep probability of a
-    word is its paper value plus ``t / f``.
+    ndarray of shape (W, C)
 
     Examples
     --------
-    >>> keep_probabilities([10, 990], sample=0.01, rule="paper").round(4).tolist()
-    [1.0, 0.1005]
-    >>> keep_probabilities([10, 990], sample=0.01).round(4).tolist()
-    [1.0, 0.1106]
+    >>> shifted_pmi([[2, 0], [1, 1]], k=1).round(4).tolist()
+    [[0.2877, -inf], [-0.4055, 0.6931]]
     """
-    arr = _counts_array(counts, "keep_probabilities")
-    t = check_float(sample, "sample", "keep_probabilities", low=0.0, high=1.0, high_closed=False)
-    check_choice(rule, "rule", "keep_probabilities", SUBSAMPLING_RULES)
-    if t == 0.0:
-        return np.ones_like(arr)
-    f = arr / arr.sum()
+    cooc = np.asarray(cooc, dtype=float)
+    total = cooc.sum()
+    word, context = cooc.sum(1, keepdims=True), cooc.sum(0, keepdims=True)
     with np.errstate(divide="ignore"):
-        ratio = np.where(f > 0, t / np.where(f > 0, f, 1.0), np.inf)  # t / f
-    keep = np.sqrt(ratio) if rule == "paper" else np.sqrt(ratio) + ratio
-    return np.minimum(keep, 1.0)
-
-
-def subsample_mask(ids, keep_prob, seed: int | np.random.Generator | None = None) -> np.ndarray:
-    """Which occurrences survive subsampling: ``uniform() < keep_prob[id]``.
-
-    Parameters
-    ----------
-    ids : array-like of int with shape (N,)
-        Word ids of the occurrences.
-    keep_prob : ndarray of shape (V,)
-        From :func:`keep_probabilities`.
-    seed : int or numpy.random.Generator or None
-
-    Returns
-    -------
-    ndarray of bool with shape (N,)
-
-    Examples
-    --------
-    >>> subsample_mask([0, 1, 0, 1], np.array([1.0, 0.0]), seed=0).tolist()
-    [True, False, True, False]
-    """
-    ids = np.asarray(ids)
-    rng = as_generator(seed)
-    return rng.random(len(ids)) < keep_prob[ids]
-
-
-def reduced_windows(n: int, window: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
-    """word2vec.c's random effective window per centre word, uniform in ``[1, window]``.
-
-    word2vec.c draws ``b = next_random % window`` and uses the words at distance up to
-    ``window - b``; we return ``window - b`` directly.
-
-    Parameters
-    ----------
-    n : int
-        Number of centre words.
-    window : int
-        Maximum window (``window >= 1``).
-    seed : int or numpy.random.Generator or None
-
-    Returns
-    -------
-    ndarray of int64 with shape (n,)
-
-    Examples
-    --------
-    >>> reduced_windows(6, 5, seed=0).tolist()
-    [5, 4, 3, 2, 2, 1]
-    """
-    n = check_int(n, "n", "reduced_windows", low=0)
-    window = check_int(window, "window", "reduced_windows", low=1)
-    return as_generator(seed).integers(1, window + 1, size=n)
+        return np.log(cooc * total) - np.log(word * context) - np.log(k)
