@@ -143,3 +143,35 @@ def test_reduced_windows_deterministic_and_errors():
         ValueError, match=r"The 'window' parameter of reduced_windows must be an int in the range \[1, inf\)"
     ):
         reduced_windows(10, 0)
+
+
+def test_unchecked_generators_equal_the_public_ones():
+    from course.word2vec.pairs import _cbow_contexts, _reduced_windows, _skipgram_pairs
+
+    rng = np.random.default_rng(3)
+    ids = rng.integers(0, 9, 60)
+    sentence_ids = np.sort(rng.integers(0, 5, 60))
+    windows = _reduced_windows(60, 3, np.random.default_rng(1))
+    np.testing.assert_array_equal(windows, reduced_windows(60, 3, seed=1))
+    for got, want in [
+        (_skipgram_pairs(ids, 3, sentence_ids, windows), skipgram_pairs(ids, 3, sentence_ids, windows)),
+        (_cbow_contexts(ids, 3, sentence_ids, windows), cbow_contexts(ids, 3, sentence_ids, windows)),
+    ]:
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w)
+
+
+def test_trainer_validates_window_once_not_per_chunk(monkeypatch):
+    from course.word2vec import Word2Vec, pairs
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the trainer re-validated a chunk")
+
+    monkeypatch.setattr(pairs, "_check", fail)
+    monkeypatch.setattr(pairs, "check_int", fail)
+    sentences = [WORDS, WORDS[::-1]] * 20
+    for kw in (dict(sg="skipgram", negative=2), dict(sg="cbow", negative=2), dict(sg="skipgram", hs=1, negative=0)):
+        model = Word2Vec(vector_size=4, window=2, min_count=1, epochs=1, batch_words=10, progress=False, **kw)
+        assert model.fit(sentences).wv is not None
+    with pytest.raises(ValueError, match=r"The 'window' parameter of Word2Vec must be an int in the range \[1, inf\)"):
+        Word2Vec(window=0)

@@ -68,7 +68,12 @@ def reduced_windows(n: int, window: int, seed: int | np.random.Generator | None 
     """
     n = check_int(n, "n", "reduced_windows", low=0)
     window = check_int(window, "window", "reduced_windows", low=1)
-    return as_generator(seed).integers(1, window + 1, size=n)
+    return _reduced_windows(n, window, as_generator(seed))
+
+
+def _reduced_windows(n: int, window: int, rng: np.random.Generator) -> np.ndarray:
+    """:func:`reduced_windows` without the checks, for the trainer (:class:`~course.word2vec.Word2Vec` checked ``window``)."""
+    return rng.integers(1, window + 1, size=n)
 
 
 def sentence_ids_from_lengths(lengths) -> np.ndarray:
@@ -166,7 +171,11 @@ def skipgram_pairs(ids, window: int, sentence_ids=None, windows=None) -> tuple[n
     >>> skipgram_pairs([7, 8, 9], window=2, windows=[1, 2, 1])
     (array([7, 8, 8, 9]), array([8, 7, 9, 8]))
     """
-    ids, window, sentence_ids, windows = _check(ids, window, sentence_ids, windows, "skipgram_pairs")
+    return _skipgram_pairs(*_check(ids, window, sentence_ids, windows, "skipgram_pairs"))
+
+
+def _skipgram_pairs(ids, window, sentence_ids, windows) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`skipgram_pairs` without the checks, for the trainer: arrays of shape (N,), ``window`` checked."""
     ids = ids.astype(np.int64, copy=False)
     positions, mask = _context_positions(len(ids), window, sentence_ids, windows)
     centre_pos = np.broadcast_to(np.arange(len(ids))[:, None], mask.shape)[mask]  # row-major: loop order
@@ -195,7 +204,11 @@ def cbow_contexts(ids, window: int, sentence_ids=None, windows=None) -> tuple[np
     >>> [c[m].tolist() for c, m in zip(contexts, mask)], centres.tolist()
     ([[8], [7, 9], [8]], [7, 8, 9])
     """
-    ids, window, sentence_ids, windows = _check(ids, window, sentence_ids, windows, "cbow_contexts")
+    return _cbow_contexts(*_check(ids, window, sentence_ids, windows, "cbow_contexts"))
+
+
+def _cbow_contexts(ids, window, sentence_ids, windows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`cbow_contexts` without the checks, for the trainer: arrays of shape (N,), ``window`` checked."""
     ids = ids.astype(np.int64, copy=False)
     positions, mask = _context_positions(len(ids), window, sentence_ids, windows)
     keep = mask.any(axis=1)

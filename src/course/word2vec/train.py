@@ -65,8 +65,8 @@ from ..base.validation import (
 )
 from .model import HS_MAX_STEPS, Batch, Word2VecModel
 from .negative_sampling import AliasTable, noise_distribution
-from .pairs import cbow_contexts, reduced_windows, skipgram_pairs
-from .subsampling import SUBSAMPLING_RULES, keep_probabilities
+from .pairs import _cbow_contexts, _reduced_windows, _skipgram_pairs
+from .subsampling import SUBSAMPLING_RULES, keep_probabilities, subsample_mask
 
 __all__ = ["Word2VecConfig", "Word2Vec", "build_vocab", "train_cached", "load_cached"]
 
@@ -495,16 +495,17 @@ class Word2Vec:
         known = ids >= 0
         ids, sentence_ids = ids[known], sentence_ids[known]
         if c.sample > 0:
-            kept = rng.random(len(ids)) < self._keep[ids]
+            kept = subsample_mask(ids, self._keep, rng)
             ids, sentence_ids = ids[kept], sentence_ids[kept]
-        windows = reduced_windows(len(ids), c.window, rng)
+        # c.window was checked once, in __init__: the per-chunk calls skip the checks
+        windows = _reduced_windows(len(ids), c.window, rng)
         if self._grouped:  # Skip-gram pairs grouped by centre word: padded context rows + mask
-            inputs, mask, outputs = cbow_contexts(ids, c.window, sentence_ids, windows)
+            inputs, mask, outputs = _cbow_contexts(ids, c.window, sentence_ids, windows)
         elif c.sg == "skipgram":
-            centres, contexts = skipgram_pairs(ids, c.window, sentence_ids, windows)
+            centres, contexts = _skipgram_pairs(ids, c.window, sentence_ids, windows)
             inputs, mask, outputs = contexts, None, centres  # word2vec.c: the context word predicts the centre
         else:
-            contexts, mask, outputs = cbow_contexts(ids, c.window, sentence_ids, windows)
+            contexts, mask, outputs = _cbow_contexts(ids, c.window, sentence_ids, windows)
             # Packed form: the real context words end to end, and where each example's start.
             inputs, mask = contexts[mask], np.concatenate([[0], np.cumsum(mask.sum(1))])
         negatives = self._noise.sample((len(outputs), c.negative), rng) if self._noise is not None else None
