@@ -20,7 +20,7 @@ from course.lm.batching import encode_rows
 from course.lm.ngram import NGramLM, ngrams
 from course.lm.recipes import LMCorpus
 from course.word2vec import Word2Vec
-from course.word2vec.train import build_vocab
+from course.word2vec.config import build_vocab
 
 TOY = [["the", "cat", "sat"], ["the", "dog", "sat"], ["a", "cat", "ran"]]
 

@@ -199,7 +199,7 @@ def test_export_refuses_unknown_architecture(tmp_path):
 
 
 def test_corpus_vocabulary_is_the_trainers(tiny_corpus):
-    from course.word2vec.train import build_vocab
+    from course.word2vec.config import build_vocab
 
     words, counts = experiments.corpus_vocabulary(min_count=3)
     want_words, want_counts = build_vocab(tiny_corpus, min_count=3)

@@ -11,9 +11,11 @@ import pytest
 import torch
 
 from course.word2vec import reference
+from course.word2vec.cache import train_cached
+from course.word2vec.config import build_vocab
 from course.word2vec.huffman import HuffmanTree
 from course.word2vec.model import HS_MAX_STEPS, Batch, Word2VecModel, init_input_vectors
-from course.word2vec.train import Word2Vec, build_vocab, train_cached
+from course.word2vec.train import Word2Vec
 
 V, D, B, K, C = 12, 5, 9, 4, 6
 COUNTS = np.array([40, 30, 22, 15, 11, 9, 7, 5, 4, 3, 2, 1])

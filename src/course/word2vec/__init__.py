@@ -13,8 +13,11 @@ Mikolov et al. (2013a, 2013b), written to be read module by module, in the order
 - :mod:`~course.word2vec.reference`: NumPy losses and gradients, the oracle for the tests;
 - :mod:`~course.word2vec.model`: the two weight matrices and one minibatch SGD step for every
   {Skip-gram, CBOW} x {softmax, negative sampling, hierarchical softmax};
-- :mod:`~course.word2vec.train`: :class:`Word2Vec`, gensim's parameter names, the training loop
-  with word2vec.c's learning-rate decay, threads, a progress bar and a cache (``train_cached``,
+- :mod:`~course.word2vec.config`: the hyperparameters (gensim's names), checked once, and the
+  vocabulary;
+- :mod:`~course.word2vec.train`: :class:`Word2Vec`, the training loop with word2vec.c's
+  learning-rate decay, threads and a progress bar;
+- :mod:`~course.word2vec.cache`: vectors trained once on the course corpus (``train_cached``,
   ``load_cached``).
 
 >>> from course.word2vec import Word2Vec
@@ -29,8 +32,12 @@ __all__ = ["Word2Vec", "train_cached", "load_cached"]
 
 def __getattr__(name: str):
     # Imported lazily so that `course.word2vec.huffman`, `.pairs` and the sampling modules do not pull in torch.
-    if name in __all__:
-        from . import train
+    if name == "Word2Vec":
+        from .train import Word2Vec
 
-        return getattr(train, name)
+        return Word2Vec
+    if name in __all__:
+        from . import cache
+
+        return getattr(cache, name)
     raise AttributeError(f"module 'course.word2vec' has no attribute {name!r}")
