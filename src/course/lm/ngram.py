@@ -91,7 +91,6 @@ import numpy as np
 
 from ..base.notebook import sig  # noqa: F401  (used by the doctests)
 from ..base.validation import (
-    _raise_bad_token,
     check_choice,
     check_float,
     check_int,
@@ -100,6 +99,7 @@ from ..base.validation import (
     check_sentences,
     check_tokens,
 )
+from ..base.validation_data import _raise_bad_token
 
 __all__ = ["BOS", "EOS", "UNK", "ESTIMATORS", "ngrams", "NGramLM"]
 
