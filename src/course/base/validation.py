@@ -6,6 +6,9 @@ received, e.g.::
 
     The 'negative' parameter of SkipGram must be an int in the range [0, inf). Got -1 instead.
 
+The checks of data (tokenized sentences, tokens, token-id tensors) are in
+:mod:`course.base.validation_data`; this module re-exports them.
+
 >>> check_int(-1, "negative", "SkipGram", low=0)
 Traceback (most recent call last):
 ...
