@@ -22,7 +22,7 @@ import pytest
 import torch
 
 from course import data
-from course.base import cache
+from course.base import cache, files
 from course.base.cache import CacheWarning, checksum_path, record_sha256
 from course.data import corpus
 from course.data.build import BuildReport, build, text_path
@@ -203,7 +203,7 @@ def test_a_concurrent_rewrite_is_not_mistaken_for_damage(tmp_path, monkeypatch):
     new_checksum = checksum_path(path).read_text()
     checksum_path(path).write_text(old_checksum)
     monkeypatch.setattr(
-        cache, "time", types.SimpleNamespace(sleep=lambda s: checksum_path(path).write_text(new_checksum))
+        files, "time", types.SimpleNamespace(sleep=lambda s: checksum_path(path).write_text(new_checksum))
     )
     with no_cache_warning():
         assert cache.load_json(path) == {"v": 2}
@@ -464,7 +464,7 @@ def test_a_warm_cache_is_read_without_writing(small_corpus, datadir, monkeypatch
     def refuse(path):
         raise PermissionError(f"read-only: {path}")
 
-    monkeypatch.setattr(cache, "atomic_path", refuse)
+    monkeypatch.setattr(files, "atomic_path", refuse)
     with no_cache_warning():
         again = (
             _token_arrays(small_corpus),

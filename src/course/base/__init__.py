@@ -1,7 +1,9 @@
 """What every chapter package shares, below all of them: one home for each common mechanism.
 
-- :mod:`~course.base.validation`: parameter checks with one message template (scikit-learn style);
-- :mod:`~course.base.cache`: hashing, atomic writes, checksummed caches that heal, never unpickled;
+- :mod:`~course.base.validation`: parameter checks with one message template (scikit-learn style),
+  with the checks of data (tokens, sentences, token ids) in :mod:`~course.base.validation_data`;
+- :mod:`~course.base.files`: hashing, atomic writes, checksummed files that heal;
+- :mod:`~course.base.cache`: cached results keyed by what determines them, never unpickled;
 - :mod:`~course.base.paths`: where data and caches live;
 - :mod:`~course.base.batching`: the padding sentinel and grouping sentences by length;
 - :mod:`~course.base.training`: the one training loop of the neural language models;

@@ -29,11 +29,12 @@ it, with a time limit per cell (an interrupt; a cell that swallows it has its ke
 Linux allows it, the submissions folder, the course checkout, the Python installation and the
 CSV's folder read-only (see :mod:`course.classroom.sandbox`). The CSV is rewritten through a
 temporary file and a rename after every row, so a crash or a kill loses nothing graded so far.
+
+The grader's cells and the outcome of one exercise are :mod:`course.classroom.verdicts`.
 """
 
 from __future__ import annotations
 
-import ast
 import copy
 import csv
 import io
@@ -50,8 +51,9 @@ from pathlib import Path
 
 from ..base.cache import atomic_open
 from .execute import MIME, Limits, execute
-from .exercises import Chapter, MarkerError, python_source, stub_source
+from .exercises import Chapter
 from .sandbox import Sandbox, isolation_problem
+from .verdicts import _error_message, _verdict, check_statements, grader_cell, outcome
 
 __all__ = ["Row", "Limits", "outcome", "grade_notebook", "grade", "write_csv", "check_out", "FIELDS", "MIME"]
 
@@ -65,126 +67,6 @@ class Row:
     exercise: str
     status: str  # pass, fail or manual
     message: str
-
-
-# ----------------------------------------------------------------------------- the grader's cells
-def check_statements(chapter: Chapter, label: str) -> list[str]:
-    """The source's top-level statements of exercise ``label`` that call a check, bound to ``course.checks``.
-
-    Each check call's function is replaced by the function imported from its module, so the
-    statement runs the real check whatever the student's namespace holds.
-
-    >>> from course.classroom.exercises import _demo_notebook
-    >>> check_statements(Chapter.from_notebook(_demo_notebook()), "ex-demo-square")
-    ["__import__('importlib').import_module('course.checks.demo').check_square(square)"]
-    """
-    exercise = chapter.exercise(label)
-    out = []
-    for index in exercise.solution_cells:
-        try:
-            tree = ast.parse(python_source(stub_source(chapter.nb.cells[index].source)))
-        except (MarkerError, SyntaxError):
-            continue
-        for statement in tree.body:
-            calls = [n for n in ast.walk(statement) if isinstance(n, ast.Call) and chapter._check_of(n.func)]
-            for call in calls:
-                module, name = chapter._check_of(call.func).rsplit(".", 1)
-                call.func = ast.parse(f"__import__('importlib').import_module({module!r}).{name}", mode="eval").body
-            if calls:
-                out.append(ast.unparse(ast.fix_missing_locations(statement)))
-    return out
-
-
-def grader_cell(label: str, statements: list[str], nonce: str):
-    """A code cell that runs ``statements`` and publishes ``{nonce, exercise, status[, ename, evalue]}``."""
-    import nbformat.v4 as v4
-
-    body = "\n".join("            " + line for s in statements for line in s.split("\n"))
-    source = f"""def _course_grader():
-    import contextlib, io
-    from IPython.display import publish_display_data
-    record = {{"nonce": {nonce!r}, "exercise": {label!r}, "status": "pass"}}
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-{body}
-    except BaseException as error:
-        record.update(status="error", ename=type(error).__name__, evalue=str(error))
-    publish_display_data({{{MIME!r}: record}})
-_course_grader()
-del _course_grader"""
-    return v4.new_code_cell(source, metadata={"course": {"grader": label}})
-
-
-def _verdict(cell, label: str, nonce: str) -> dict | None:
-    records = [
-        o["data"][MIME]
-        for o in cell.get("outputs", [])
-        if o.get("output_type") == "display_data" and isinstance(o.get("data", {}).get(MIME), dict)
-    ]
-    mine = [r for r in records if r.get("nonce") == nonce and r.get("exercise") == label]
-    return mine[0] if len(mine) == 1 else None
-
-
-# ----------------------------------------------------------------------------- outcomes
-def _error_message(name: str, value: str, limits: Limits) -> str:
-    value = str(value).strip()
-    if name == "NotImplementedError":
-        return "not answered"
-    if name == "CheckFailed":
-        return value
-    if name == "MemoryError":
-        return f"MemoryError (the kernel may use {limits.memory_mb:g} MiB)"
-    return f"{name}: {value}" if value else name
-
-
-def outcome(cells, verdict: dict | None, checked: bool, limits: Limits = Limits(), notes=(), ran: bool = True):
-    """``(status, message)`` of one exercise.
-
-    ``cells`` are its executed code cells, ``notes`` what the run says about each (a time limit,
-    a dead kernel: it replaces the cell's errors), ``verdict`` the grader's record for a
-    ``checked`` exercise, ``ran`` whether any of its cells was executed.
-
-    >>> import nbformat.v4 as v4
-    >>> err = lambda name, value: v4.new_code_cell(outputs=[v4.new_output("error", ename=name, evalue=value, traceback=[])])
-    >>> out = lambda text: v4.new_code_cell(outputs=[v4.new_output("stream", name="stdout", text=text)])
-    >>> ok, failed = {"status": "pass"}, {"status": "error", "ename": "NameError", "evalue": "name 'square' is not defined"}
-    >>> outcome([out("PASS: squares\\n")], ok, True)
-    ('pass', '')
-    >>> outcome([out("PASS: squares\\n")], failed, True)  # printed, but the grader's check failed
-    ('fail', "NameError: name 'square' is not defined")
-    >>> outcome([err("NotImplementedError", "")], failed, True)
-    ('fail', 'not answered')
-    >>> outcome([err("CheckFailed", "square(3) = 6, expected 9")], None, True)
-    ('fail', 'square(3) = 6, expected 9')
-    >>> outcome([err("ZeroDivisionError", "division by zero")], None, False)
-    ('fail', 'ZeroDivisionError: division by zero')
-    >>> outcome([out("done\\n")], None, False)
-    ('manual', 'no automatic check: read the answer')
-    >>> outcome([out("")], None, True, ran=False)
-    ('fail', 'not run')
-    """
-    notes = list(notes) or [""] * len(cells)
-    problems = []
-    for cell, note in zip(cells, notes):
-        if note:
-            problems.append(note)
-            continue
-        problems += [
-            _error_message(o.get("ename", "Error"), o.get("evalue", ""), limits)
-            for o in cell.get("outputs", [])
-            if o.get("output_type") == "error"
-        ]
-    if problems:
-        return "fail", "; ".join(dict.fromkeys(problems))
-    if not ran:
-        return "fail", "not run"
-    if not checked:
-        return "manual", "no automatic check: read the answer"
-    if verdict is None:
-        return "fail", "the grader's check left no result"
-    if verdict.get("status") == "pass":
-        return "pass", ""
-    return "fail", _error_message(str(verdict.get("ename", "Error")), str(verdict.get("evalue", "")), limits)
 
 
 # ----------------------------------------------------------------------------- reading and grading one notebook

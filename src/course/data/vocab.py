@@ -24,8 +24,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..base.validation_data import _raise_bad_token
 from ..base.validation import (
-    _raise_bad_token,
     check_is_fitted,
     check_int,
     check_sentences,

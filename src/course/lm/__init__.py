@@ -1,8 +1,9 @@
 """Language models of the course: count-based and neural, one module per model.
 
 - :mod:`course.lm.ngram`: n-gram models (MLE, add-k, interpolated Kneser-Ney, stupid backoff),
-  cross-entropy, perplexity and sampling (chapter 01); its tables, plot and explorer are in
-  :mod:`course.plots.ngram`.
+  cross-entropy, perplexity and sampling (chapter 01), built on :mod:`course.lm.ngram_counts`
+  (the count tables) and :mod:`course.lm.ngram_scoring` (scoring, sampling); its tables, plot
+  and explorer are in :mod:`course.plots.ngram`.
 - :mod:`course.lm.nnlm`: Bengio et al.'s neural probabilistic language model (chapter 02).
 - :mod:`course.lm.rnnlm`: Mikolov et al.'s recurrent language model, written out as the
   recurrence, with the fused ``nn.RNN`` path (chapter 03).
