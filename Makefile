@@ -24,7 +24,8 @@ BOOK_CONFIG := $(if $(BOOK_EXECUTE),_build/_config.execute.yml,_config.yml)
 # settings of those libraries; a notebook run by hand in Jupyter uses whatever the machine has.
 KERNEL_ENV := $(if $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo yes),\
 	OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 ONEDNN_MAX_CPU_ISA=AVX2)
-CHECKED_ENV := env -u MPLBACKEND COURSE_THREADS=2 $(KERNEL_ENV)
+# TQDM_DISABLE=1: no progress bar is saved in (or compared from) a notebook's outputs.
+CHECKED_ENV := env -u MPLBACKEND COURSE_THREADS=2 TQDM_DISABLE=1 $(KERNEL_ENV)
 
 .PHONY: help install data test unit nbval classroom determinism pretrained book assets browser notebooks lab bench student grade clean
 

@@ -1,6 +1,7 @@
 """The one training loop (course.base.training) and the one length grouping (course.base.batching)."""
 
 import math
+import os
 import re
 from unittest import mock
 
@@ -205,3 +206,35 @@ def test_group_by_length_is_the_one_grouping_and_the_sentinel_is_torchs_default(
         group_by_length(lengths, 6, shuffle=True)
     with pytest.raises(ValueError, match="'batch_tokens' parameter of BiLMCorpus.batches"):
         group_by_length(lengths, 0, owner="BiLMCorpus.batches")
+
+
+def test_progress_bars_follow_the_environment_so_checked_runs_save_none(monkeypatch):
+    # `make` sets TQDM_DISABLE=1 for nbval and `make notebooks`: no bar lands in a committed notebook,
+    # while a reader (no such variable) sees one; progress=False always hides it.
+    from course.base.notebook import progress_bar
+
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    shown = progress_bar(True, total=3, file=open(os.devnull, "w"))
+    assert not shown.disable
+    shown.close()
+    assert progress_bar(False, total=3).disable
+    # tqdm reads TQDM_* when it is imported: a fresh process, as under make
+    import subprocess
+    import sys
+
+    code = "from course.base.notebook import progress_bar; print(progress_bar(True, total=3).disable)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "TQDM_DISABLE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == "True"
+
+
+def test_the_makefile_hides_progress_bars_in_checked_runs():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    assert "TQDM_DISABLE=1" in makefile.split("CHECKED_ENV :=")[1].splitlines()[0]

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["seed_everything", "sig", "table", "show_source", "default_threads"]
+__all__ = ["seed_everything", "sig", "table", "show_source", "default_threads", "progress_bar"]
 
 
 def seed_everything(seed: int = 0) -> None:
@@ -40,6 +40,23 @@ def seed_everything(seed: int = 0) -> None:
 def default_threads() -> int:
     """Number of CPU threads training code uses: ``COURSE_THREADS`` or all cores."""
     return int(os.environ.get("COURSE_THREADS", os.cpu_count() or 1))
+
+
+def progress_bar(show: bool = True, **kwargs):
+    """A tqdm bar (the notebook widget in Jupyter) that shows only when ``show`` and the environment allow.
+
+    ``show=False`` hides it, and so does ``TQDM_DISABLE=1`` in the environment (read here, at each
+    call: tqdm's notebook widget ignores that variable). ``make`` sets it for the runs whose outputs
+    are saved or compared (nbval, ``make notebooks``), so no progress bar lands in a committed
+    notebook, while a reader running the chapter in Jupyter sees them.
+
+    >>> progress_bar(False, total=3).disable
+    True
+    """
+    from tqdm.auto import tqdm
+
+    hidden = not show or os.environ.get("TQDM_DISABLE", "").strip().lower() in ("1", "true", "yes")
+    return tqdm(disable=True, **kwargs) if hidden else tqdm(**kwargs)
 
 
 def sig(x: float, digits: int = 4) -> str:

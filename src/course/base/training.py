@@ -228,7 +228,7 @@ def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, pr
         When the training loss or the validation perplexity is nan or inf (the message names
         ``lr``).
     """
-    from tqdm.auto import tqdm
+    from .notebook import progress_bar
 
     cfg = config
     total = planned_steps(task.plan(cfg), cfg)
@@ -238,7 +238,7 @@ def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, pr
     bad_evals = 0
     step = 0
     start = time.perf_counter()
-    bar = tqdm(total=total, unit="step", disable=not progress, mininterval=1.0)
+    bar = progress_bar(progress, total=total, unit="step", mininterval=1.0)
 
     def check_finite_loss(value: float, what: str) -> None:
         """Stop with a message naming ``lr`` when a loss is nan or inf (the weights diverged)."""

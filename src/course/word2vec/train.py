@@ -387,7 +387,7 @@ class Word2Vec:
                     check_divergence(float(weights[~finite][0]), f"a weight of {name}", **kw)
 
     def _train(self, ids: np.ndarray, offsets: np.ndarray) -> None:
-        from tqdm.auto import tqdm
+        from ..base.notebook import progress_bar
 
         c = self.config
         sentence_ids = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
@@ -402,8 +402,8 @@ class Word2Vec:
         state = {"next": 0, "words": 0, "effective": 0, "loss": np.zeros(c.epochs), "examples": np.zeros(c.epochs)}
         history: list[tuple[float, float]] = []
         errors: list[BaseException] = []
-        bar = tqdm(
-            total=total_words, unit="word", unit_scale=True, desc="word2vec", disable=not self.progress, mininterval=1.0
+        bar = progress_bar(
+            self.progress, total=total_words, unit="word", unit_scale=True, desc="word2vec", mininterval=1.0
         )
 
         synchronous = c.workers > 1 and not c.hogwild
