@@ -1,4 +1,4 @@
-"""The determinism check (`make determinism`): two cold runs of a notebook, compared by nbval."""
+"""The determinism check (`make determinism`): two cold runs of a notebook, each compared by nbval with the stored outputs."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ from nbformat import v4
 from course.base import notebooks
 
 
-def _notebook(path, *sources):
-    nb = v4.new_notebook(cells=[v4.new_code_cell(s) for s in sources])
+def _notebook(path, *cells):
+    """A notebook whose code cells carry the given stored stdout (``(source, stored)`` pairs)."""
+    nb = v4.new_notebook()
+    for source, stored in cells:
+        cell = v4.new_code_cell(source, execution_count=1)
+        cell.outputs = [v4.new_output("stream", name="stdout", text=stored)]
+        nb.cells.append(cell)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
     return path
@@ -28,31 +33,31 @@ def data(tmp_path, monkeypatch):
     return root
 
 
-def test_same_outputs_pass_and_a_changing_output_fails(tmp_path, data, capfd):
-    stable = _notebook(tmp_path / "stable.ipynb", "print(sum(range(10)))")
+def test_same_outputs_pass_and_a_changing_output_fails(tmp_path, data):
+    stable = _notebook(tmp_path / "stable.ipynb", ("print(sum(range(10)))", "45\n"))
     assert notebooks.determinism([stable]) == 0
-    noisy = _notebook(tmp_path / "noisy.ipynb", "import os\nprint(os.urandom(8).hex())")
+    noisy = _notebook(tmp_path / "noisy.ipynb", ("import os\nprint(os.urandom(8).hex())", "0123456789abcdef\n"))
     assert notebooks.determinism([noisy]) != 0
-    assert not list(tmp_path.glob(".determinism-*")), "run 1's notebooks are removed afterwards"
 
 
-def test_each_run_starts_from_a_cold_cache_that_shares_the_corpus(tmp_path, data):
-    # Both runs must see the corpus and neither may see a trained model or what the other run cached.
+def test_a_second_run_that_differs_from_the_first_fails(tmp_path, data):
+    # The first run writes a marker into its data folder; a second run that saw it would print True.
+    # Each run has its own cold folder, so both print False; sharing one would fail run 2.
     probe = _notebook(
         tmp_path / "probe.ipynb",
-        "from course.base.paths import data_dir\n"
-        "d = data_dir()\n"
-        "print('corpus:', (d / 'text' / 'corpus.txt').read_text().strip())\n"
-        "print('trained model visible:', (d / 'cache' / 'word2vec' / 'model.npz').exists())\n"
-        "marker = d / 'cache' / 'written-by-a-run'\n"
-        "print('left by the other run:', marker.exists())\n"
-        "marker.parent.mkdir(parents=True, exist_ok=True); marker.write_text('x')",
+        (
+            "from course.base.paths import data_dir\n"
+            "d = data_dir()\n"
+            "print('corpus:', (d / 'text' / 'corpus.txt').read_text().strip())\n"
+            "print('trained model visible:', (d / 'cache' / 'word2vec' / 'model.npz').exists())\n"
+            "marker = d / 'cache' / 'written-by-a-run'\n"
+            "print('left by the other run:', marker.exists())\n"
+            "marker.parent.mkdir(parents=True, exist_ok=True)\n"
+            "_ = marker.write_text('x')",
+            "corpus: the cat\ntrained model visible: False\nleft by the other run: False\n",
+        ),
     )
-    assert notebooks.determinism([probe], keep=True) == 0
-    first = nbformat.read(tmp_path / ".determinism-probe.ipynb", as_version=4)
-    assert first.cells[0].outputs[0]["text"] == (
-        "corpus: the cat\ntrained model visible: False\nleft by the other run: False\n"
-    )
+    assert notebooks.determinism([probe]) == 0
     assert not (data / "cache" / "written-by-a-run").exists(), "a run never writes into the real data folder"
 
 
@@ -86,7 +91,7 @@ def test_command_line_refuses_a_missing_notebook_and_a_bad_timeout(tmp_path, cap
     with pytest.raises(SystemExit):
         notebooks.main(["determinism", str(tmp_path / "missing.ipynb")])
     assert "no notebook at" in capsys.readouterr().err
-    nb = _notebook(tmp_path / "a.ipynb", "1")
+    nb = _notebook(tmp_path / "a.ipynb", ("x = 1", ""))
     with pytest.raises(SystemExit):
         notebooks.main(["execute", str(nb), "--timeout", "0"])
     assert "--timeout must be a positive number" in capsys.readouterr().err

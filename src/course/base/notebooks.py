@@ -4,14 +4,15 @@
 hand. Each notebook runs with ``notebooks/`` as its working directory, as nbval and the book run it.
 
 ``make determinism`` calls ``determinism`` (with the thread count and CPU kernels that ``make``
-pins for every checked run: see the Makefile's ``CHECKED_ENV``): every notebook is executed twice, each time from a cold
-cache (a fresh data directory that shares only the built corpus, never a trained model), and the
-second run is compared with the first by nbval, with the same sanitizer and cell tags as
-``make test``. A figure that depends on thread scheduling, reduction order, dict order or the
-clock shows up as a mismatch. ``--perturb`` shows why ``make`` pins the kernels: ``blas`` makes
-the second run pick another OpenBLAS kernel (``OPENBLAS_CORETYPE``, which environments set
-differently on the same machine; numpy, scipy and gensim use it), ``cpu`` also other ATen, MKL
-and oneDNN kernels, as a machine with another processor would.
+pins for every checked run: see the Makefile's ``CHECKED_ENV``): nbval runs twice over the
+notebooks, each run from a cold cache (a fresh data directory that shares only the built corpus,
+never a trained model), and each compares every output with the stored one, with the same
+sanitizer and cell tags as ``make test``. Both passing means two cold runs agree with each other
+and with the run that stored the outputs; a figure that depends on thread scheduling, reduction
+order, dict order or the clock shows up as a mismatch. ``--perturb`` shows why ``make`` pins the
+kernels: ``blas`` makes the second run pick another OpenBLAS kernel (``OPENBLAS_CORETYPE``, which
+environments set differently on the same machine; numpy, scipy and gensim use it), ``cpu`` also
+other ATen, MKL and oneDNN kernels, as a machine with another processor would.
 
 Usage::
 
@@ -89,15 +90,20 @@ def perturbed(env: dict[str, str], perturb: str) -> dict[str, str]:
     return out
 
 
-def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 1200, keep: bool = False) -> int:
-    """Execute each notebook twice from a cold cache; nbval compares run 2 with run 1.
+def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 1200) -> int:
+    """Run nbval twice over the notebooks, each run from its own cold cache; 0 if both agree.
+
+    Each run executes every notebook in a fresh kernel with a fresh data folder (only the built
+    corpus is shared, see :func:`cold_data_dir`) and compares every output with the stored one,
+    with the sanitizer and cell tags of ``make nbval``. Both runs passing means the two cold runs
+    agree with each other and with the run that stored the outputs. Execution goes through nbval's
+    own kernel client in both runs (nbclient, which ``make notebooks`` uses, can wait forever on a
+    cell that displays a widget: jupyter/nbclient#312).
 
     ``perturb``: None, ``"blas"`` (run 2 on another OpenBLAS kernel) or ``"cpu"`` (also other
-    torch and MKL kernels).
+    ATen, MKL and oneDNN kernels). ``timeout``: seconds per cell.
 
-    Returns nbval's exit status (0: every output agreed). Run 1's notebooks are written next to the
-    chapters as hidden files (``notebooks/.determinism-NAME``, so relative paths resolve as in the
-    chapter) and removed afterwards unless ``keep``.
+    Returns 0 when both runs pass, else the first failing run's nbval exit status.
     """
     from .paths import data_dir
 
@@ -108,57 +114,37 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
     source = data_dir()
     root = Path(__file__).resolve().parents[3]
     sanitize = root / "notebooks" / "sanitize.cfg"
-    firsts = []
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-cell-timeout",
+        str(timeout),
+        "--nbval-sanitize-with",
+        str(sanitize),
+        *map(str, paths),
+    ]
     with tempfile.TemporaryDirectory(prefix="course-determinism-") as tmp:
-        env1 = {**os.environ, "COURSE_DATA_DIR": str(cold_data_dir(source, Path(tmp) / "run1"))}
-        env1.pop("MPLBACKEND", None)
-        try:
-            for path in paths:
-                first = path.parent / f".determinism-{path.name}"
-                print(f"run 1 (cold cache): {path} ...", flush=True)
-                subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "course.base.notebooks",
-                        "execute",
-                        str(path),
-                        "--out",
-                        str(first),
-                        "--timeout",
-                        str(timeout),
-                    ],
-                    env=env1,
-                    check=True,
-                )
-                firsts.append(first)
-            env2 = {**env1, "COURSE_DATA_DIR": str(cold_data_dir(source, Path(tmp) / "run2"))}
-            if perturb is not None:
+        for run in (1, 2):
+            env = {**os.environ, "COURSE_DATA_DIR": str(cold_data_dir(source, Path(tmp) / f"run{run}"))}
+            env.pop("MPLBACKEND", None)
+            if run == 2 and perturb is not None:
                 changed = perturbed(os.environ, perturb)
-                env2.update(changed)
+                env.update(changed)
                 print("run 2 selects other CPU kernels:", ", ".join(f"{k}={v}" for k, v in changed.items()), flush=True)
-            print("run 2 (cold cache), compared with run 1 by nbval ...", flush=True)
-            cmd = [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-p",
-                "no:randomly",
-                "-p",
-                "no:cacheprovider",
-                "-o",
-                "addopts=",
-                "--nbval",
-                "--nbval-current-env",
-                "--nbval-sanitize-with",
-                str(sanitize),
-                *map(str, firsts),
-            ]
-            return subprocess.run(cmd, env=env2).returncode
-        finally:
-            if not keep:
-                for first in firsts:
-                    first.unlink(missing_ok=True)
+            print(f"run {run} (cold cache), compared with the stored outputs by nbval ...", flush=True)
+            code = subprocess.run(cmd, env=env).returncode
+            if code != 0:
+                return code
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,7 +162,6 @@ def main(argv: list[str] | None = None) -> int:
         choices=PERTURBATIONS,
         help="run 2 picks another OpenBLAS kernel (blas) or other torch, MKL and OpenBLAS kernels (cpu)",
     )
-    det.add_argument("--keep", action="store_true", help="keep run 1's notebooks (notebooks/.determinism-*)")
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error(f"--timeout must be a positive number of seconds, got {args.timeout}")
@@ -184,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         if not path.exists():
             parser.error(f"no notebook at {path}")
     if args.command == "determinism":
-        return determinism(args.paths, perturb=args.perturb, timeout=args.timeout, keep=args.keep)
+        return determinism(args.paths, perturb=args.perturb, timeout=args.timeout)
     if args.out is not None and len(args.paths) != 1:
         parser.error(f"--out takes one notebook, got {len(args.paths)}")
     for path in args.paths:
