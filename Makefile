@@ -36,7 +36,7 @@ help:
 	@echo "make assets     vendor MathJax and the widget scripts from npm into _vendor/"
 	@echo "make data       build the course corpus into data/"
 	@echo "make notebooks  re-execute notebooks and save their outputs (NB=01 for one chapter)"
-	@echo "make determinism execute notebooks twice from a cold cache and compare (NB=06; PERTURB=blas or cpu)"
+	@echo "make determinism two cold nbval runs of the notebooks (NB=06; PERTURB=blas or cpu)"
 	@echo "make lab        open JupyterLab on the notebooks"
 	@echo "make student    write the student edition of every chapter into _build/student (NB=01 for one)"
 	@echo "make grade      grade submitted notebooks: make grade SUBMISSIONS=dir [GRADES=grades.csv] [GRADE_FLAGS='--timeout 300']"
@@ -105,7 +105,7 @@ browser: $(STAMP)
 notebooks: $(STAMP)
 	$(CHECKED_ENV) $(BIN)/python -m course.base.notebooks execute $(NOTEBOOKS)
 
-# Two cold runs of each notebook, the second compared with the first by nbval (same sanitizer and
+# Two cold nbval runs of each notebook, each compared with the stored outputs (same sanitizer and
 # tags as `make nbval`); PERTURB=blas makes the second run pick another OpenBLAS kernel (environments
 # differ in OPENBLAS_CORETYPE), PERTURB=cpu other torch and MKL kernels too, as another processor would.
 PERTURB ?=
