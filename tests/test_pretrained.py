@@ -162,3 +162,32 @@ def test_command_line(capsys):
     with pytest.raises(SystemExit):
         main(["verify", "nothing"])
     assert "no artifact is called 'nothing'" in capsys.readouterr().err
+
+
+def test_a_language_model_artifact_is_made_recorded_and_loaded(registry, monkeypatch):
+    """``make lm-rnnlm`` (a stand-in run that saves a tiny model) records sources, time, seed and hyperparameters."""
+    from course.lm.at_scale import save_lm
+    from course.lm.rnnlm import RNNLM
+
+    tiny = RNNLM(30, hidden_size=16, dropout=0.1, output="adaptive", cutoffs=(10,), seed=0)
+    sources = redistributable_names()
+
+    def run(command, check):
+        assert command[1:5] == ["-m", "course.lm.at_scale", "train", "rnnlm"]
+        meta = {"config": {"epochs": 1}, "corpus_checksum": "abc", "train_sources": sources, "seconds": 3.21, "seed": 0}
+        save_lm(command[command.index("--out") + 1], tiny, {**meta, "machine": "test machine"})
+
+    made = pretrained.make("lm-rnnlm", registry, run=run)
+    assert made.training_seconds == 3.2 and made.sources == sources and made.machine == "test machine"
+    assert made.hyperparameters["hidden_size"] == 16 and made.hyperparameters["train"] == {"epochs": 1}
+    assert pretrained.verify(["lm-rnnlm"], registry=registry) == []
+    model, meta = pretrained.load("lm-rnnlm", registry)
+    assert isinstance(model, RNNLM) and meta["corpus_checksum"] == "abc" and not model.training
+
+    def closed(command, check):
+        meta = {"config": {}, "corpus_checksum": "x", "train_sources": ["pang_lee"], "seconds": 1.0, "seed": 0}
+        save_lm(command[command.index("--out") + 1], tiny, meta)
+
+    with pytest.raises(RegistryError, match="licence does not let us redistribute"):
+        pretrained.make("lm-rnnlm", registry, run=closed)
+    assert pretrained.verify(["lm-rnnlm"], registry=registry) == []  # the refused file did not replace it

@@ -42,9 +42,11 @@ import copy
 import math
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -145,7 +147,9 @@ class Task(Protocol):
     ``plan(config)`` lists, per epoch, the predicted tokens of each update (it lays out the
     schedule); ``batches(epoch)`` yields that epoch's minibatches in the same order;
     ``loss(model, batch)`` runs the model in training mode and returns ``(loss, n_tokens)``;
-    ``validate(model)`` returns the validation loss (lower is better).
+    ``validate(model)`` returns the validation loss (lower is better). A task whose next batch
+    continues from state the current one leaves (truncated BPTT) sets ``mid_sequence = True``
+    meanwhile, so that :func:`fit` saves its progress only between sequences.
     """
 
     def plan(self, config: TrainConfig) -> Sequence[Sequence[int]]: ...
@@ -205,7 +209,57 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.AdamW:
     )
 
 
-def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, progress: bool = True) -> History:
+def _resume_state(path: Path, model: nn.Module, optimizer, config: TrainConfig) -> dict | None:
+    """The saved progress of an interrupted :func:`fit` at ``path`` (None if absent or not this run's)."""
+    from .cache import load_result
+
+    saved = load_result(path, None, remedy="training starts from the beginning")
+    if saved is None:
+        return None
+    if saved.get("config") != asdict(config):
+        raise ValueError(
+            f"The 'resume' file {path} holds a run with another TrainConfig; delete it or give a new path."
+        )
+    model.load_state_dict(saved["model"])
+    opt = saved["optimizer"]
+    optimizer.load_state_dict(
+        {"state": {int(k): v for k, v in opt["state"].items()}, "param_groups": opt["param_groups"]}
+    )
+    torch.set_rng_state(torch.from_numpy(np.asarray(saved["rng"], dtype=np.uint8)))
+    return saved
+
+
+def _save_progress(path: Path, model, optimizer, config, history, best_state, bad_evals, step, epoch, batch) -> None:
+    """Write what :func:`_resume_state` needs to go on from update ``step`` (atomic, sha256-checked)."""
+    from .cache import save_result
+
+    opt = optimizer.state_dict()
+    save_result(
+        path,
+        {
+            "config": asdict(config),
+            "model": model.state_dict(),
+            "optimizer": {"state": {str(k): v for k, v in opt["state"].items()}, "param_groups": opt["param_groups"]},
+            "rng": torch.get_rng_state().numpy(),
+            "history": asdict(history),
+            "best_state": best_state,
+            "bad_evals": bad_evals,
+            "step": step,
+            "epoch": epoch,
+            "batch": batch,
+        },
+    )
+
+
+def fit(
+    model: nn.Module,
+    task: Task,
+    config: TrainConfig = TrainConfig(),
+    *,
+    progress: bool = True,
+    resume: str | Path | None = None,
+    save_every: float = 300.0,
+) -> History:
     """Train ``model`` in place on ``task``; return the :class:`History`.
 
     Parameters
@@ -216,6 +270,12 @@ def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, pr
     config : TrainConfig
     progress : bool, default=True
         Show a tqdm progress bar with the loss and tokens/s.
+    resume : path or None, default=None
+        A file where the run saves its progress (weights, optimizer, random state, history,
+        position in the schedule) every ``save_every`` seconds; a run given an existing file goes
+        on from there and ends with the same weights as an uninterrupted run. Deleted at the end.
+    save_every : float, default=300.0
+        Seconds between two saves of the progress.
 
     Returns
     -------
@@ -231,14 +291,23 @@ def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, pr
     from .notebook import progress_bar
 
     cfg = config
+    check_float(save_every, "save_every", "fit", low=0.0)
     total = planned_steps(task.plan(cfg), cfg)
     history = History(planned_steps=total)
     optimizer = make_optimizer(model, cfg)
     best_state = copy.deepcopy(model.state_dict())
     bad_evals = 0
     step = 0
-    start = time.perf_counter()
-    bar = progress_bar(progress, total=total, unit="step", mininterval=1.0)
+    first_epoch, skip = 0, 0  # where a resumed run goes on: epoch, and minibatches of it done
+    resume = None if resume is None else Path(resume)
+    saved = _resume_state(resume, model, optimizer, cfg) if resume is not None else None
+    if saved is not None:
+        history = History(**saved["history"])
+        best_state, bad_evals, step = saved["best_state"], saved["bad_evals"], saved["step"]
+        first_epoch, skip = saved["epoch"], saved["batch"]
+    start = time.perf_counter() - history.seconds
+    last_save = time.perf_counter()
+    bar = progress_bar(progress, total=total, initial=step, unit="step", mininterval=1.0)
 
     def check_finite_loss(value: float, what: str) -> None:
         """Stop with a message naming ``lr`` when a loss is nan or inf (the weights diverged)."""
@@ -272,10 +341,12 @@ def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, pr
         return cfg.patience is not None and bad_evals >= cfg.patience
 
     model.train()
-    for epoch in range(cfg.epochs):
+    for epoch in range(first_epoch, cfg.epochs):
         if step >= total:
             break
-        for batch in task.batches(epoch):
+        for position, batch in enumerate(task.batches(epoch)):
+            if epoch == first_epoch and position < skip:  # done before the interruption
+                continue
             if step >= total:
                 break
             lr = lr_at(step, cfg, total)
@@ -301,6 +372,11 @@ def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, pr
             if step % cfg.eval_interval == 0 and validate():
                 history.stopped_early = True
                 break
+            pausable = not getattr(task, "mid_sequence", False)  # no state carried into the next batch
+            if resume is not None and pausable and time.perf_counter() - last_save >= save_every:
+                history.seconds = time.perf_counter() - start
+                _save_progress(resume, model, optimizer, cfg, history, best_state, bad_evals, step, epoch, position + 1)
+                last_save = time.perf_counter()
         if history.stopped_early:
             break
     if not history.eval_step or history.eval_step[-1] != step:
@@ -309,4 +385,7 @@ def fit(model: nn.Module, task: Task, config: TrainConfig = TrainConfig(), *, pr
     model.load_state_dict(best_state)
     model.eval()
     history.seconds = time.perf_counter() - start
+    if resume is not None:
+        resume.unlink(missing_ok=True)
+        Path(f"{resume}.sha256").unlink(missing_ok=True)
     return history

@@ -34,6 +34,7 @@ from torch import nn
 
 from ..base.batching import IGNORE_INDEX
 from ..base.validation import check_int, check_token_ids
+from .heads import AdaptiveOutput, adaptive_forward, check_dropout, check_output, extra_hparams
 
 __all__ = ["NNLM", "nnlm_num_parameters"]
 
@@ -70,6 +71,14 @@ class NNLM(nn.Module):
         Add the paper's direct connections ``W x`` from the word features to the output.
     seed : int, default=0
         Seed of the initial weights.
+    dropout : float, default=0.0
+        Dropout (Srivastava et al. 2014) on the concatenated features and on the hidden units while
+        training; the at-scale model uses it, the chapter's small one does not.
+    output : {"softmax", "adaptive"}, default="softmax"
+        The paper's softmax ``b + U tanh(.)``, or the adaptive softmax over the same hidden units
+        (:class:`course.lm.heads.AdaptiveOutput`, an exact distribution that is cheaper to train).
+    cutoffs : tuple of int or None, default=None
+        The adaptive softmax's clusters (default :func:`course.lm.heads.default_cutoffs`).
 
     Attributes
     ----------
@@ -102,6 +111,9 @@ class NNLM(nn.Module):
         hidden_size: int = 64,
         direct: bool = False,
         seed: int = 0,
+        dropout: float = 0.0,
+        output: str = "softmax",
+        cutoffs: tuple[int, ...] | None = None,
     ) -> None:
         super().__init__()
         owner = "NNLM"
@@ -113,10 +125,16 @@ class NNLM(nn.Module):
             raise TypeError(f"The 'direct' parameter of {owner} must be a bool. Got {direct!r} instead.")
         self.direct = direct
         self.seed = check_int(seed, "seed", owner)
+        self.dropout = check_dropout(dropout, owner)
+        self.output, self.cutoffs = check_output(output, cutoffs, vocab_size, owner)
+        if direct and self.output != "softmax":
+            raise ValueError(f"{owner}(direct=True) needs output='softmax' (W x is added to the logits y).")
         V, N, D, h = vocab_size, context_size, vector_size, hidden_size
         self.C = nn.Parameter(torch.empty(V, D))  # lookup table C: word i -> C[i]
         self.H = nn.Linear(N * D, h)  # hidden layer: d + H x
-        self.U = nn.Linear(h, V)  # output layer: b + U tanh(.)
+        # output layer: b + U tanh(.), or the adaptive softmax over the same hidden units
+        self.U = nn.Linear(h, V) if self.output == "softmax" else None
+        self.adaptive = AdaptiveOutput(h, V, self.cutoffs) if self.output == "adaptive" else None
         self.W = nn.Linear(N * D, V, bias=False) if direct else None  # direct connections W x
         self.final_state: torch.Tensor | None = None
         self.reset_parameters()
@@ -131,6 +149,7 @@ class NNLM(nn.Module):
             "hidden_size": self.hidden_size,
             "direct": self.direct,
             "seed": self.seed,
+            **extra_hparams(self),
         }
 
     def reset_parameters(self) -> None:
@@ -145,6 +164,8 @@ class NNLM(nn.Module):
                 layer.weight.uniform_(-bound, bound, generator=g)
                 if layer.bias is not None:
                     layer.bias.zero_()
+            if self.adaptive is not None:
+                self.adaptive.reset_parameters(g)
 
     def num_parameters(self) -> int:
         """Number of trainable parameters (equals :func:`nnlm_num_parameters`)."""
@@ -173,6 +194,28 @@ class NNLM(nn.Module):
         ctx = torch.cat([state, idx], dim=1)  # (B, N + T)
         return ctx.unfold(1, N, 1)[:, 1:]  # (B, T, N)
 
+    def hidden(self, idx: torch.Tensor, state: torch.Tensor | None = None) -> torch.Tensor:
+        """The hidden units ``tanh(d + H x)`` the output layer reads, shape (B, T, h)."""
+        return self.features(idx, state)[0]
+
+    def features(self, idx: torch.Tensor, state: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The hidden units ``tanh(d + H x)`` the output layer reads, and the features ``x``.
+
+        Sets :attr:`final_state`. Returns tensors of shape (B, T, h) and (B, T, N*D).
+        """
+        B, T = idx.shape
+        windows = self.windows(idx, state)  # (B, T, N)
+        self.final_state = windows[:, -1]  # (B, N): the context a next chunk continues from
+        # (B, T, N*D): the N looked-up vectors C[w], concatenated. F.embedding is C[windows] with a
+        # backward pass that sums repeated words in a fixed order (indexing does not, on 2+ threads).
+        x = F.embedding(windows, self.C).reshape(B, T, -1)
+        if self.dropout:  # at-scale models only: dropout on the features x ...
+            x = F.dropout(x, self.dropout, self.training)
+        hidden = torch.tanh(self.H(x))  # (B, T, h): tanh(d + H x)
+        if self.dropout:  # ... and on the hidden units
+            hidden = F.dropout(hidden, self.dropout, self.training)
+        return hidden, x
+
     def forward(
         self, idx: torch.Tensor, targets: torch.Tensor | None = None, state: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -200,13 +243,10 @@ class NNLM(nn.Module):
             check_token_ids(state, "state", "NNLM.forward", V)
         if targets is not None:
             check_token_ids(targets, "targets", "NNLM.forward", V, ignore_index=IGNORE_INDEX)
-        B, T = idx.shape
-        windows = self.windows(idx, state)  # (B, T, N)
-        self.final_state = windows[:, -1]  # (B, N): the context a next chunk continues from
-        # (B, T, N*D): the N looked-up vectors C[w], concatenated. F.embedding is C[windows] with a
-        # backward pass that sums repeated words in a fixed order (indexing does not, on 2+ threads).
-        x = F.embedding(windows, self.C).reshape(B, T, -1)
-        logits = self.U(torch.tanh(self.H(x)))  # (B, T, V): b + U tanh(d + H x)
+        hidden, x = self.features(idx, state)
+        if self.adaptive is not None:
+            return adaptive_forward(self, hidden, targets)
+        logits = self.U(hidden)  # (B, T, V): b + U tanh(d + H x)
         if self.W is not None:
             logits = logits + self.W(x)  # + W x
         loss = None
@@ -225,6 +265,9 @@ class NNLM(nn.Module):
         """
         N, D, h, V = self.context_size, self.vector_size, self.hidden_size, self.vocab_size
         terms = {"N x D": N * D, "N x D x H": N * D * h, "H x V": h * V}
+        if self.adaptive is not None:  # every cluster's matrices (an upper bound per word)
+            terms.pop("H x V")
+            terms["adaptive softmax"] = self.adaptive.multiply_adds()
         if self.direct:
             terms["N x D x V"] = N * D * V
         return terms

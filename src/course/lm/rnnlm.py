@@ -33,6 +33,7 @@ from torch import nn
 
 from ..base.batching import IGNORE_INDEX
 from ..base.validation import check_choice, check_int, check_token_ids
+from .heads import AdaptiveOutput, adaptive_forward, check_dropout, check_output, extra_hparams
 
 __all__ = ["RNNLM", "rnnlm_num_parameters", "hidden_gradient_norms"]
 
@@ -67,6 +68,15 @@ class RNNLM(nn.Module):
         on long sequences (one Python step per token is then the overhead).
     seed : int, default=0
         Seed of the initial weights.
+    dropout : float, default=0.0
+        Dropout on the inputs ``U x_t`` and on the states fed to the output layer, never on the
+        recurrence (Zaremba et al. 2014); the at-scale model uses it.
+    output : {"softmax", "adaptive"}, default="softmax"
+        The paper's softmax ``V h_t + c``, or the adaptive softmax over ``h_t``
+        (:class:`course.lm.heads.AdaptiveOutput`): word classes by frequency, the idea of
+        Mikolov et al. (2011), as an exact distribution.
+    cutoffs : tuple of int or None, default=None
+        The adaptive softmax's clusters.
 
     Attributes
     ----------
@@ -92,7 +102,15 @@ class RNNLM(nn.Module):
     """
 
     def __init__(
-        self, vocab_size: int, hidden_size: int = 64, nonlinearity: str = "tanh", fast: bool = False, seed: int = 0
+        self,
+        vocab_size: int,
+        hidden_size: int = 64,
+        nonlinearity: str = "tanh",
+        fast: bool = False,
+        seed: int = 0,
+        dropout: float = 0.0,
+        output: str = "softmax",
+        cutoffs: tuple[int, ...] | None = None,
     ) -> None:
         super().__init__()
         owner = "RNNLM"
@@ -108,11 +126,15 @@ class RNNLM(nn.Module):
             )
         self.fast = fast
         self.seed = check_int(seed, "seed", owner)
+        self.dropout = check_dropout(dropout, owner)
+        self.output, self.cutoffs = check_output(output, cutoffs, vocab_size, owner)
         V, H = vocab_size, hidden_size
         self.U = nn.Parameter(torch.empty(V, H))  # U x_t = U[w_t]
         self.W = nn.Parameter(torch.empty(H, H))  # recurrent weights
         self.b = nn.Parameter(torch.zeros(H))  # hidden bias
-        self.V = nn.Linear(H, V)  # output layer V h_t + c
+        # output layer V h_t + c, or the adaptive softmax over h_t
+        self.V = nn.Linear(H, V) if self.output == "softmax" else None
+        self.adaptive = AdaptiveOutput(H, V, self.cutoffs) if self.output == "adaptive" else None
         self.final_state: torch.Tensor | None = None
         self.reset_parameters()
 
@@ -124,6 +146,7 @@ class RNNLM(nn.Module):
             "hidden_size": self.hidden_size,
             "nonlinearity": self.nonlinearity,
             "seed": self.seed,
+            **extra_hparams(self),
         }
 
     def reset_parameters(self) -> None:
@@ -131,10 +154,13 @@ class RNNLM(nn.Module):
         g = torch.Generator().manual_seed(self.seed)
         bound = 1.0 / math.sqrt(self.hidden_size)
         with torch.no_grad():
-            for p in (self.U, self.W, self.V.weight):
+            for p in (self.U, self.W) if self.V is None else (self.U, self.W, self.V.weight):
                 p.uniform_(-bound, bound, generator=g)
             self.b.zero_()
-            self.V.bias.zero_()
+            if self.V is not None:
+                self.V.bias.zero_()
+            else:
+                self.adaptive.reset_parameters(g)
 
     def num_parameters(self) -> int:
         """Number of trainable parameters (equals :func:`rnnlm_num_parameters`)."""
@@ -181,6 +207,19 @@ class RNNLM(nn.Module):
         hs, h_last = torch.func.functional_call(engine, weights, (u, h.unsqueeze(0)))
         return hs, h_last[0]
 
+    def hidden(self, idx: torch.Tensor, state: torch.Tensor | None = None) -> torch.Tensor:
+        """The states ``h_1 ... h_T`` the output layer reads, shape (B, T, H); sets :attr:`final_state`."""
+        B, T = idx.shape
+        h0 = torch.zeros(B, self.hidden_size) if state is None else state
+        u = F.embedding(idx, self.U)  # (B, T, H): U x_t, the row U[w_t] (deterministic backward)
+        if self.dropout:  # at-scale model only: dropout on the inputs ...
+            u = F.dropout(u, self.dropout, self.training)
+        run = self.recurrence_fast if self.fast else self.recurrence
+        hs, self.final_state = run(u, h0)  # (B, T, H), (B, H)
+        if self.dropout:  # ... and on the states the output layer reads (not on the recurrence)
+            hs = F.dropout(hs, self.dropout, self.training)
+        return hs
+
     def forward(
         self, idx: torch.Tensor, targets: torch.Tensor | None = None, state: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -204,11 +243,9 @@ class RNNLM(nn.Module):
         check_token_ids(idx, "idx", "RNNLM.forward", self.vocab_size)
         if targets is not None:
             check_token_ids(targets, "targets", "RNNLM.forward", self.vocab_size, ignore_index=IGNORE_INDEX)
-        B, T = idx.shape
-        h0 = torch.zeros(B, self.hidden_size) if state is None else state
-        u = F.embedding(idx, self.U)  # (B, T, H): U x_t, the row U[w_t] (deterministic backward)
-        run = self.recurrence_fast if self.fast else self.recurrence
-        hs, self.final_state = run(u, h0)  # (B, T, H), (B, H)
+        hs = self.hidden(idx, state)  # (B, T, H)
+        if self.adaptive is not None:
+            return adaptive_forward(self, hs, targets)
         logits = self.V(hs)  # (B, T, V)
         loss = None
         if targets is not None:
@@ -224,6 +261,8 @@ class RNNLM(nn.Module):
         {'H x H': 4096, 'H x V': 640000}
         """
         H, V = self.hidden_size, self.vocab_size
+        if self.adaptive is not None:
+            return {"H x H": H * H, "adaptive softmax": self.adaptive.multiply_adds()}
         return {"H x H": H * H, "H x V": H * V}
 
     def word_vectors(self) -> torch.Tensor:

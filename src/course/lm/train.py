@@ -77,7 +77,12 @@ def _plan(rows: Sequence[np.ndarray], epochs: list[list[list[int]]], bptt: int |
 
 
 def _detach(state):
-    return None if state is None else state.detach()
+    """The state with its graph cut: a tensor, or a tuple of them (an LSTM's ``(h, c)``)."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
 
 
 @torch.no_grad()
@@ -111,9 +116,12 @@ def token_nll(
         idx, targets = pad_rows([rows[i] for i in group])
         state, pieces = None, []
         for x, y in chunks(idx, targets, bptt):
-            logits, _ = model(x, None, state=state)
+            if getattr(model, "adaptive", None) is not None:  # the targets' log-probs only: cheaper
+                nll = -model.adaptive.target_logprobs(model.hidden(x, state), y)
+            else:
+                logits, _ = model(x, None, state=state)
+                nll = F.cross_entropy(logits.transpose(1, 2), y.clamp(min=0), reduction="none")  # (B, T)
             state = getattr(model, "final_state", None)
-            nll = F.cross_entropy(logits.transpose(1, 2), y.clamp(min=0), reduction="none")  # (B, T)
             pieces.append(nll)
         nll = torch.cat(pieces, dim=1).numpy()
         for b, i in enumerate(group):
@@ -167,6 +175,7 @@ class LMTask:
             for e in range(config.epochs)
         ]
         self.state = None
+        self.mid_sequence = False
 
     def plan(self, config: TrainConfig) -> list[list[int]]:
         return _plan(self.train_rows, self.epochs, config.bptt)
@@ -175,7 +184,11 @@ class LMTask:
         for group in self.epochs[epoch]:
             idx, targets = pad_rows([self.train_rows[i] for i in group])
             self.state = None
-            yield from chunks(idx, targets, self.config.bptt)
+            pieces = list(chunks(idx, targets, self.config.bptt))
+            for i, piece in enumerate(pieces):
+                self.mid_sequence = i < len(pieces) - 1  # the next chunk goes on from this one's state
+                yield piece
+        self.mid_sequence = False
 
     def loss(self, model: nn.Module, batch) -> tuple[torch.Tensor, int]:
         x, y = batch
@@ -194,6 +207,7 @@ def train(
     config: TrainConfig = TrainConfig(),
     *,
     progress: bool = True,
+    resume=None,
 ) -> History:
     """Train ``model`` in place on encoded sentences; return the :class:`History`.
 
@@ -208,6 +222,9 @@ def train(
     config : TrainConfig
     progress : bool, default=True
         Show a tqdm progress bar with the loss and tokens/s.
+    resume : path or None, default=None
+        Save the progress there every few minutes and go on from it after an interruption
+        (:func:`course.base.training.fit`).
 
     Returns
     -------
@@ -216,7 +233,7 @@ def train(
     """
     if len(train_rows) == 0 or len(valid_rows) == 0:
         raise ValueError("train needs non-empty 'train_rows' and 'valid_rows'.")
-    return fit(model, LMTask(train_rows, valid_rows, config), config, progress=progress)
+    return fit(model, LMTask(train_rows, valid_rows, config), config, progress=progress, resume=resume)
 
 
 def vocab_fingerprint(index_to_key: Sequence[str]) -> str:

@@ -46,6 +46,7 @@ __all__ = [
     "verify",
     "load",
     "make",
+    "record",
     "refuse_non_redistributable",
 ]
 
@@ -55,7 +56,7 @@ ARTIFACTS_DIR = HERE / "artifacts"
 FORMAT = 1
 #: All shipped artifacts together may add at most this many bytes to the repository.
 MAX_TOTAL_BYTES = 50 * 2**20
-KINDS = ("bilm",)
+KINDS = ("bilm", "lm")
 
 
 class RegistryError(ValueError):
@@ -207,6 +208,7 @@ def load(name: str, registry: Path = REGISTRY_PATH):
     """Load artifact ``name`` after checking its size and sha256 (never unpickling).
 
     ``bilm``: a :class:`course.elmo.checkpoint.Checkpoint` (model in eval mode, vocabulary, metadata).
+    ``lm``: ``(model, meta)`` from :func:`course.lm.at_scale.load_lm` (float32, eval mode).
     """
     a = artifact(name, registry)
     problems = _problems(a, Path(registry).parent / "artifacts")
@@ -217,6 +219,10 @@ def load(name: str, registry: Path = REGISTRY_PATH):
         from ..elmo.checkpoint import load_checkpoint
 
         return load_checkpoint(path, sha256=a.sha256)
+    if a.kind == "lm":
+        from ..lm.at_scale import load_lm
+
+        return load_lm(path)
     raise RegistryError(f"Artifact {name!r} has kind {a.kind!r}, which this version cannot load.")  # pragma: no cover
 
 
@@ -230,29 +236,56 @@ def make(name: str, registry: Path = REGISTRY_PATH, *, run=subprocess.run) -> Ar
     a = artifact(name, registry)
     folder = Path(registry).parent / "artifacts"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / a.file
     tmp = folder / f".{a.file}.making"
     command = [sys.executable if part == "python" else part.replace("{out}", str(tmp)) for part in a.command]
     try:
         run(command, check=True)
-        updates: dict[str, Any] = {}
-        if a.kind == "bilm":
-            from ..elmo.checkpoint import load_checkpoint
-
-            meta = load_checkpoint(tmp, sha256=None).meta
-            refuse_non_redistributable(name, list(meta["train_sources"]))
-            updates = {
-                "sources": list(meta["train_sources"]),
-                "corpus_checksum": meta["train_corpus_checksum"],
-                "training_seconds": round(float(meta["seconds"]), 1),
-                "seed": int(meta["seed"]),
-            }
-        tmp.replace(target)
+        return record(name, tmp, registry)
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.sha256").unlink(missing_ok=True)
+
+
+def _made_with(kind: str, path: Path) -> dict:
+    """What an artifact's own metadata says about how it was made (sources, time, seed, machine)."""
+    if kind == "bilm":
+        from ..elmo.checkpoint import load_checkpoint
+
+        meta = load_checkpoint(path, sha256=None).meta
+        checksum = meta["train_corpus_checksum"]
+    else:
+        from ..lm.at_scale import load_lm
+
+        meta = load_lm(path)[1]
+        checksum = meta["corpus_checksum"]
+        meta["hyperparameters"] = {**meta["hparams"], "train": meta["config"]}
+    made = {
+        "sources": list(meta["train_sources"]),
+        "corpus_checksum": checksum,
+        "training_seconds": round(float(meta["seconds"]), 1),
+        "seed": int(meta["seed"]),
+    }
+    for key in ("machine", "hyperparameters"):
+        if key in meta:
+            made[key] = meta[key]
+    return made
+
+
+def record(name: str, made: str | Path, registry: Path = REGISTRY_PATH) -> Artifact:
+    """Move the freshly made file ``made`` into place as artifact ``name`` and update its entry.
+
+    The entry takes the file's size and sha256, the package version, and what the file's metadata
+    says about its sources (refused unless redistributable), corpus, training time and seed.
+    """
     from .. import __version__
 
+    a = artifact(name, registry)
+    made = Path(made)
+    updates = _made_with(a.kind, made)
+    refuse_non_redistributable(name, updates["sources"])
+    target = Path(registry).parent / "artifacts" / a.file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    made.replace(target)
     entries = read_registry(registry)
     new = Artifact(
         **{
