@@ -101,3 +101,22 @@ def test_seed_spread():
     assert seed_spread([0.5]).std == 0.0
     with pytest.raises(ValueError, match="finite numbers"):
         seed_spread([0.1, math.nan])
+
+
+def test_perplexity_ratio_resamples_sentences_and_brackets_the_truth():
+    from course.evaluation.statistics import perplexity_ratio
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(3, 20, size=400)
+    n = int(lengths.sum())
+    base = rng.gamma(2.0, 2.0, size=n)
+    better = base - 0.1  # every token 0.1 nats cheaper: PPL ratio exp(-0.1)
+    r = perplexity_ratio(better, base, lengths)
+    assert np.isclose(r.ratio, np.exp(-0.1)) and r.lo <= r.ratio <= r.hi and r.significant()
+    noisy = base + rng.normal(0, 1.0, size=n)  # same model plus noise: no difference in expectation
+    r2 = perplexity_ratio(noisy - (noisy.mean() - base.mean()), base, lengths)
+    assert r2.lo < 1 < r2.hi and not r2.significant()
+    with pytest.raises(ValueError, match="summing to N"):
+        perplexity_ratio(base, base, lengths[:-1])
+    with pytest.raises(ValueError, match="must be finite"):
+        perplexity_ratio(np.full(n, np.inf), base, lengths)

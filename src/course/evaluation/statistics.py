@@ -11,7 +11,10 @@ claimed difference must pass:
 - :func:`mcnemar_exact`: McNemar's exact test for two models answering the same questions
   (McNemar 1947): only the questions where exactly one model is right carry information, and
   under "no difference" each of those is a fair coin;
-- :func:`seed_spread`: mean, spread and range of one figure over training seeds.
+- :func:`seed_spread`: mean, spread and range of one figure over training seeds;
+- :func:`perplexity_ratio`: the ratio of two language models' perplexities on the same tokens, with
+  a paired bootstrap over sentences (the unit that is sampled; tokens of a sentence are not
+  independent).
 
 A difference the paired test does not support at 5 % is noise, whatever its size looks like.
 
@@ -32,7 +35,16 @@ import numpy as np
 
 from ..base.validation import check_float, check_int
 
-__all__ = ["wilson_interval", "bootstrap_interval", "McNemar", "mcnemar_exact", "seed_spread", "SeedSpread"]
+__all__ = [
+    "wilson_interval",
+    "bootstrap_interval",
+    "McNemar",
+    "mcnemar_exact",
+    "seed_spread",
+    "SeedSpread",
+    "PerplexityRatio",
+    "perplexity_ratio",
+]
 
 _NORMAL_QUANTILES = {0.9: 1.6448536269514722, 0.95: 1.959963984540054, 0.99: 2.5758293035489004}
 
@@ -225,3 +237,70 @@ def seed_spread(values: Sequence[float]) -> SeedSpread:
     return SeedSpread(
         float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0, float(v.min()), float(v.max()), len(v)
     )
+
+
+class PerplexityRatio(NamedTuple):
+    """``PPL_a / PPL_b`` on the same tokens, with a paired bootstrap interval over sentences."""
+
+    ratio: float
+    lo: float
+    hi: float
+    p_value: float  # two-sided: how often the resampled ratio falls on the other side of 1
+    sentences: int
+
+    def significant(self, alpha: float = 0.05) -> bool:
+        """True when the interval at this level excludes 1 (the bootstrap's p-value below ``alpha``)."""
+        return self.p_value < alpha
+
+    def __str__(self) -> str:
+        return f"{self.ratio:.3f} (95 % CI {self.lo:.3f}-{self.hi:.3f})"
+
+    def verdict(self, alpha: float = 0.05) -> str:
+        """"lower", "higher" or "no difference (noise)", by the paired bootstrap at ``alpha``."""
+        if not self.significant(alpha):
+            return "no difference (noise)"
+        return "lower" if self.ratio < 1 else "higher"
+
+
+def perplexity_ratio(
+    nll_a, nll_b, lengths: Sequence[int], *, n_boot: int = 2000, confidence: float = 0.95, seed: int = 0
+) -> PerplexityRatio:
+    """Ratio of two models' perplexities on the same predicted tokens, resampling whole sentences.
+
+    Parameters
+    ----------
+    nll_a, nll_b : array of shape (N,)
+        Each model's negative log-likelihood of every predicted token, in the same order.
+    lengths : sequence of int
+        Predicted tokens per sentence, in order (they sum to N).
+    n_boot, confidence, seed
+        As in :func:`bootstrap_interval`.
+
+    >>> r = perplexity_ratio([1.0, 1.0, 2.0, 2.0], [1.0, 1.0, 2.0, 2.0], [2, 2])
+    >>> (r.ratio, r.lo, r.hi)
+    (1.0, 1.0, 1.0)
+    """
+    owner = "perplexity_ratio"
+    a, b = np.asarray(nll_a, dtype=np.float64), np.asarray(nll_b, dtype=np.float64)
+    n = np.asarray(lengths, dtype=np.int64)
+    if a.ndim != 1 or a.shape != b.shape or n.ndim != 1 or (n < 1).any() or n.sum() != len(a):
+        raise ValueError(
+            f"{owner} needs 'nll_a' and 'nll_b' of the same length N and 'lengths' of positive sentence lengths "
+            f"summing to N. Got {a.shape}, {b.shape} and lengths summing to {int(n.sum())}."
+        )
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise ValueError(f"The NLLs given to {owner} must be finite (a model gave a test token probability 0).")
+    n_boot = check_int(n_boot, "n_boot", owner, low=1)
+    conf = check_float(confidence, "confidence", owner, low=0.0, high=1.0, low_closed=False, high_closed=False)
+    starts = np.concatenate([[0], np.cumsum(n)[:-1]])
+    diff = np.add.reduceat(a - b, starts)  # per sentence: sum of NLL differences
+    rng = np.random.default_rng(check_int(seed, "seed", owner, low=0))
+    m = len(n)
+    idx = rng.integers(0, m, size=(n_boot, m))
+    log_ratios = diff[idx].sum(axis=1) / n[idx].sum(axis=1)
+    tail = (1 - conf) / 2
+    lo, hi = np.exp(np.quantile(log_ratios, [tail, 1 - tail]))
+    log_ratio = diff.sum() / n.sum()
+    other_side = np.mean(log_ratios >= 0) if log_ratio < 0 else np.mean(log_ratios <= 0)
+    p = min(1.0, 2 * float(other_side))
+    return PerplexityRatio(float(np.exp(log_ratio)), float(lo), float(hi), p, m)
