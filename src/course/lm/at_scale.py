@@ -234,7 +234,7 @@ def mixture_weights(logprobs, *, iterations: int = 200, tol: float = 1e-9) -> np
 
     >>> lp = np.log([[0.9, 0.9, 0.1], [0.1, 0.1, 0.9]])
     >>> mixture_weights(lp).round(2).tolist()
-    [0.62, 0.38]
+    [0.71, 0.29]
     """
     lp = _check_logprobs(logprobs, "mixture_weights")
     k = lp.shape[0]

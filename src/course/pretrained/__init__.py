@@ -18,7 +18,7 @@ it may feed a shipped artifact (:attr:`course.data.Source.redistributable`): the
 an entry whose sources include any other.
 
 >>> names()
-['bilm']
+['bilm', 'lm-lstm', 'lm-nnlm', 'lm-rnnlm']
 >>> verify()
 []
 """
