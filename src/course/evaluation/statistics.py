@@ -256,7 +256,7 @@ class PerplexityRatio(NamedTuple):
         return f"{self.ratio:.3f} (95 % CI {self.lo:.3f}-{self.hi:.3f})"
 
     def verdict(self, alpha: float = 0.05) -> str:
-        """"lower", "higher" or "no difference (noise)", by the paired bootstrap at ``alpha``."""
+        """ "lower", "higher" or "no difference (noise)", by the paired bootstrap at ``alpha``."""
         if not self.significant(alpha):
             return "no difference (noise)"
         return "lower" if self.ratio < 1 else "higher"
