@@ -58,7 +58,7 @@ from .corpus import (
     split_of,
 )
 from .download import download, load_ptb, load_text8
-from .evalsets import is_semantic, load_analogies, load_simlex999, load_wordsim353
+from .evalsets import analogy_halves, is_semantic, load_analogies, load_simlex999, load_wordsim353
 from .sources import SOURCES, Source, default_names, portable_names, redistributable_names
 from .text import split_sentences, tokenize
 from .vocab import Vocab
@@ -81,6 +81,7 @@ __all__ = [
     "corpus_stats",
     "split_of",
     "load_analogies",
+    "analogy_halves",
     "is_semantic",
     "load_wordsim353",
     "load_simlex999",

@@ -176,7 +176,15 @@ def gensim_params(params: dict) -> dict:
             raise ValueError("gensim has no full softmax output layer: use negative > 0 or hs=True.")
         elif name == "subsample_rule" and value != "word2vec.c":
             raise ValueError(f"gensim subsamples with word2vec.c's rule only. Got subsample_rule={value!r}.")
-        elif name not in ("softmax", "subsample_rule", "batch_size", "workers", "compute_loss", "progress"):
+        elif name not in (
+            "softmax",
+            "subsample_rule",
+            "batch_size",
+            "hs_max_steps",
+            "workers",
+            "compute_loss",
+            "progress",
+        ):
             raise ValueError(f"gensim_params does not know the parameter {name!r}.")
     out["workers"] = 1
     return out

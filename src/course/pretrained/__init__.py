@@ -18,7 +18,7 @@ it may feed a shipped artifact (:attr:`course.data.Source.redistributable`): the
 an entry whose sources include any other.
 
 >>> names()
-['bilm', 'lm-lstm', 'lm-nnlm', 'lm-rnnlm']
+['bilm', 'lm-lstm', 'lm-nnlm', 'lm-rnnlm', 'word2vec-outcomes', 'word2vec-vectors']
 >>> verify()
 []
 """
@@ -56,7 +56,7 @@ ARTIFACTS_DIR = HERE / "artifacts"
 FORMAT = 1
 #: All shipped artifacts together may add at most this many bytes to the repository.
 MAX_TOTAL_BYTES = 50 * 2**20
-KINDS = ("bilm", "lm")
+KINDS = ("bilm", "lm", "word2vec_outcomes", "word2vec_vectors")
 
 
 class RegistryError(ValueError):
@@ -209,6 +209,8 @@ def load(name: str, registry: Path = REGISTRY_PATH):
 
     ``bilm``: a :class:`course.elmo.checkpoint.Checkpoint` (model in eval mode, vocabulary, metadata).
     ``lm``: ``(model, meta)`` from :func:`course.lm.at_scale.load_lm` (float32, eval mode).
+    ``word2vec_outcomes``: :class:`course.evaluation.at_scale.Outcomes` (one code per analogy question and run).
+    ``word2vec_vectors``: ``(KeyedVectors, meta)`` from :func:`course.evaluation.at_scale.read_vectors`.
     """
     a = artifact(name, registry)
     problems = _problems(a, Path(registry).parent / "artifacts")
@@ -223,6 +225,14 @@ def load(name: str, registry: Path = REGISTRY_PATH):
         from ..lm.at_scale import load_lm
 
         return load_lm(path)
+    if a.kind == "word2vec_outcomes":
+        from ..evaluation.at_scale import read_outcomes
+
+        return read_outcomes(path)
+    if a.kind == "word2vec_vectors":
+        from ..evaluation.at_scale import read_vectors
+
+        return read_vectors(path)
     raise RegistryError(f"Artifact {name!r} has kind {a.kind!r}, which this version cannot load.")  # pragma: no cover
 
 
@@ -253,6 +263,11 @@ def _made_with(kind: str, path: Path) -> dict:
 
         meta = load_checkpoint(path, sha256=None).meta
         checksum = meta["train_corpus_checksum"]
+    elif kind.startswith("word2vec"):
+        from ..evaluation.at_scale import _read_npz
+
+        meta = _read_npz(path, "a word2vec artifact")[1]
+        checksum = meta["corpus_checksum"]
     else:
         from ..lm.at_scale import load_lm
 

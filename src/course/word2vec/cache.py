@@ -14,7 +14,6 @@ import numpy as np
 
 from ..base import cache
 from .config import Word2VecConfig
-from .model import HS_MAX_STEPS
 from .train import Word2Vec, _keyed_vectors
 
 __all__ = ["train_cached", "load_cached"]
@@ -22,10 +21,7 @@ __all__ = ["train_cached", "load_cached"]
 
 def _cache_key(config: Word2VecConfig, split: str, subset: str, sources) -> dict:
     """What the vectors trained by :func:`train_cached` depend on (with the corpus checksum)."""
-    key = {**config.key(), "split": split, "subset": subset, "sources": sources}
-    if config.hs:  # the update rule is part of what the vectors depend on
-        key["hs_max_steps"] = HS_MAX_STEPS
-    return key
+    return {**config.key(), "split": split, "subset": subset, "sources": sources}
 
 
 def _from_payload(result: dict, computed: bool):

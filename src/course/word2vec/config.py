@@ -26,6 +26,7 @@ from itertools import chain
 import numpy as np
 
 from ..base.validation import check_choice, check_float, check_int, check_sentences, check_token_values
+from .model import HS_MAX_STEPS
 from .subsampling import SUBSAMPLING_RULES
 
 __all__ = ["Word2VecConfig", "build_vocab"]
@@ -75,6 +76,7 @@ class Word2VecConfig:
     hogwild: bool = False  # lock-free updates by threads working on different chunks (not reproducible)
     batch_words: int = 10_000  # raw words per chunk (one learning rate per chunk, as gensim's jobs)
     batch_size: int = 1024  # examples per SGD minibatch
+    hs_max_steps: int | None = HS_MAX_STEPS  # HS: cap on an inner node's summed steps (None: no cap)
 
     @property
     def objective(self) -> str:
@@ -87,6 +89,8 @@ class Word2VecConfig:
         params.pop("workers")
         if not params["hogwild"]:  # the synchronous mode's result does not depend on the threads
             params.pop("hogwild")
+        if not params["hs"]:  # only hierarchical softmax reads the cap
+            params.pop("hs_max_steps")
         return params
 
 
@@ -126,6 +130,8 @@ def _validate(params: dict) -> Word2VecConfig:
     c["hogwild"] = _check_bool(c["hogwild"], "hogwild")
     c["batch_words"] = check_int(c["batch_words"], "batch_words", _OWNER, low=1)
     c["batch_size"] = check_int(c["batch_size"], "batch_size", _OWNER, low=1)
+    if c["hs_max_steps"] is not None:
+        c["hs_max_steps"] = check_int(c["hs_max_steps"], "hs_max_steps", _OWNER, low=1)
     chosen = [name for name, on in (("negative", c["negative"] > 0), ("hs", c["hs"]), ("softmax", c["softmax"])) if on]
     if not chosen:
         raise ValueError(

@@ -200,8 +200,10 @@ class Word2VecModel:
         cbow_mean: bool = True,
         seed: int | None = 0,
         dtype: torch.dtype = torch.float32,
+        hs_max_steps: int | None = HS_MAX_STEPS,
     ) -> None:
         owner = type(self).__name__
+        self.hs_max_steps = None if hs_max_steps is None else check_int(hs_max_steps, "hs_max_steps", owner, low=1)
         V = check_int(vocab_size, "vocab_size", owner, low=2)
         D = check_int(vector_size, "vector_size", owner, low=1)
         self.objective = check_choice(objective, "objective", owner, OBJECTIVES)
@@ -401,9 +403,9 @@ class Word2VecModel:
         # -lr is folded into dL/dscore (a (B, T) array), as word2vec.c's g = (label - f) * alpha,
         # so index_add_ runs without its (much slower) alpha argument.
         out_weight = None
-        if self.objective == "hierarchical":  # at most HS_MAX_STEPS summed steps per inner node
+        if self.objective == "hierarchical" and self.hs_max_steps is not None:  # at most that many summed steps
             targets = self._binary_terms(batch.packed())[0]  # (B, L)
-            out_weight = (HS_MAX_STEPS / self.node_visits(batch)[targets]).clamp_max(1.0)  # (B, L)
+            out_weight = (self.hs_max_steps / self.node_visits(batch)[targets]).clamp_max(1.0)  # (B, L)
         loss, (in_rows, in_update), (out_rows, out_update) = self._rows(batch, -lr, compute_loss, True, out_weight)
         return Update(math.nan if loss is None else loss, out_rows, out_update, in_rows, in_update)
 

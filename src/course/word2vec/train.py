@@ -52,7 +52,7 @@ import torch
 from ..base.notebook import default_threads
 from ..base.validation import check_divergence, check_nonempty, check_sentences
 from .config import _OWNER, Word2VecConfig, _build_vocab, _check_bool, _check_token_arrays, _encode, _validate
-from .model import Batch, Word2VecModel
+from .model import HS_MAX_STEPS, Batch, Word2VecModel
 from .negative_sampling import AliasTable, noise_distribution
 from .pairs import _cbow_contexts, _reduced_windows, _skipgram_pairs
 from .subsampling import keep_probabilities, subsample_mask
@@ -113,6 +113,9 @@ class Word2Vec:
         train different chunks at once without locks, like gensim (faster, not reproducible).
     batch_words : int, default=10000
     batch_size : int, default=1024
+    hs_max_steps : int or None, default=HS_MAX_STEPS (32)
+        Hierarchical softmax: an inner node's minibatch step is at most this many examples'
+        summed steps (:meth:`Word2VecModel.node_visits`); None: no cap (the plain summed step).
     compute_loss : bool, default=True
         Record the mean loss per example of every chunk in ``loss_history_``.
     progress : bool, default=True
@@ -171,6 +174,7 @@ class Word2Vec:
         hogwild: bool = False,
         batch_words: int = 10_000,
         batch_size: int = 1024,
+        hs_max_steps: int | None = HS_MAX_STEPS,
         compute_loss: bool = True,
         progress: bool = True,
     ) -> None:
@@ -202,6 +206,7 @@ class Word2Vec:
                 hogwild=hogwild,
                 batch_words=batch_words,
                 batch_size=batch_size,
+                hs_max_steps=hs_max_steps,
             )
         )
         self.compute_loss = _check_bool(compute_loss, "compute_loss")
@@ -284,7 +289,9 @@ class Word2Vec:
             from .huffman import HuffmanTree
 
             tree = HuffmanTree(counts)
-        self.model_ = Word2VecModel(V, c.vector_size, c.objective, tree=tree, cbow_mean=c.cbow_mean, seed=c.seed)
+        self.model_ = Word2VecModel(
+            V, c.vector_size, c.objective, tree=tree, cbow_mean=c.cbow_mean, seed=c.seed, hs_max_steps=c.hs_max_steps
+        )
         self.index_to_key_ = list(index_to_key)
         self.counts_ = counts
         self._keep = keep_probabilities(counts, c.sample, c.subsample_rule)

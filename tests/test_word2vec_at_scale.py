@@ -1,0 +1,148 @@
+"""word2vec at scale: the plan, a tiny remake reproduced exactly, the shipped files, the outcome tables."""
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest
+
+from course.data import analogy_halves, load_analogies
+from course.evaluation import at_scale
+from course.evaluation.outcomes import Outcomes
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    monkeypatch.setattr(at_scale, "work_dir", lambda: tmp_path / "runs")
+    return tmp_path
+
+
+def _tiny(name="ours-cbow-ns-s0", group="main", arch="cbow-ns", **params):
+    p = at_scale._params(arch, seed=0, epochs=1, vector_size=8, **params)
+    return at_scale.Run(name, group, "ours", arch, 0, p, fraction=0.01)
+
+
+def test_the_plan_has_every_run_once_and_trains_the_sweep_first():
+    runs = at_scale.plan()
+    names = [r.name for r in runs]
+    assert len(names) == len(set(names)) == 4 * 2 * 3 + 9 + 8
+    order = [r.name for r in at_scale.schedule()]
+    assert sorted(order) == sorted(names) and order[0].startswith("sweep-")
+    assert order.index("grid-d50-f0.25") < order.index("ours-cbow-ns-s1")  # seed 0 and the grid before more seeds
+    hs = [r for r in runs if r.group == "main" and r.params["hs"]]
+    assert {r.params.get("hs_max_steps") for r in hs if r.trainer == "ours"} == {"dev"}  # chosen on dev, never typed
+    assert all(r.params["alpha"] == (0.025 if r.params["sg"] else 0.05) for r in runs)
+
+
+def test_a_tiny_remake_reproduces_its_outcomes_and_vectors_exactly(work, monkeypatch):
+    run = _tiny()
+    first = at_scale.run_all([run], log=lambda *a, **k: None)[0]
+    a = dict(np.load(first, allow_pickle=False))
+    first.unlink()
+    again = at_scale.run_all([run], log=lambda *a, **k: None)[0]
+    b = dict(np.load(again, allow_pickle=False))
+    for key in ("outcome", "answer_rank", "vectors", "words", "counts"):
+        np.testing.assert_array_equal(a[key], b[key])
+    assert a["vectors"].dtype == np.float16 and len(a["outcome"]) == len(load_analogies())
+
+
+def test_a_finished_run_is_not_trained_again(work, monkeypatch):
+    run = _tiny()
+    at_scale.run_all([run], log=lambda *a, **k: None)
+    monkeypatch.setattr(at_scale, "_train", lambda *a: pytest.fail("trained again"))
+    at_scale.run_all([run], log=lambda *a, **k: None)
+
+
+def test_the_hs_cap_is_the_dev_best_of_the_sweep(work, monkeypatch):
+    questions = load_analogies()
+    dev = set(analogy_halves(questions)["dev"])
+    is_dev = np.array([q in dev for q in questions])
+    for run in at_scale.plan(["sweep"]):
+        codes = np.where(is_dev, 0, 1).astype(np.int8)  # perfect on test, which must not matter
+        if run.arch == "cbow-hs" and run.params["hs_max_steps"] == 128:
+            codes[is_dev] = 1
+        at_scale._save_npz(at_scale.work_dir() / f"{run.name}.npz", {"outcome": codes}, {"format": 1})
+    assert at_scale.tuned_cap("cbow-hs") == 128
+    assert at_scale.tuned_cap("skipgram-hs") == at_scale.SWEEP_CAPS[0]  # all tie: the first
+    main = [r for r in at_scale.plan(["main"], [0]) if r.name == "ours-cbow-hs-s0"][0]
+    assert at_scale._resolve(main).params["hs_max_steps"] == 128
+
+
+def test_outcomes_are_written_read_back_and_checked(work):
+    runs = [_tiny(), _tiny("ours-cbow-ns-s1")]
+    runs[1] = at_scale.Run(runs[1].name, "main", "ours", "cbow-ns", 1, {**runs[0].params, "seed": 1}, 0.01)
+    at_scale.run_all(runs, log=lambda *a, **k: None)
+    meta = at_scale.write_outcomes(work / "out.npz", runs)
+    assert meta["kind"] == "word2vec_outcomes" and sorted(meta["runs"]) == sorted(r.name for r in runs)
+    o = at_scale.read_outcomes(work / "out.npz")
+    assert o.names("main", "ours", "cbow-ns") == ["ours-cbow-ns-s0", "ours-cbow-ns-s1"]
+    v = o.variant("ours", "cbow-ns")
+    assert len(v["seeds"]) == 2 and v["ci95"][0] <= v["seeds"][0] <= v["ci95"][1]
+    at_scale.write_vectors(work / "v.npz", "ours-cbow-ns-s0")
+    kv, vmeta = at_scale.read_vectors(work / "v.npz")
+    assert kv.vectors.dtype == np.float32 and vmeta["kind"] == "word2vec_vectors"
+
+
+def test_damaged_or_foreign_files_are_refused(work):
+    bad = work / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="is not analogy outcomes"):
+        at_scale.read_outcomes(bad)
+    np.savez(bad, outcome=np.array([object()], dtype=object))  # would need unpickling
+    with pytest.raises(ValueError, match="is not analogy outcomes"):
+        at_scale.read_outcomes(bad)
+    at_scale._save_npz(bad, {}, {"format": 1, "kind": "word2vec_vectors"})
+    with pytest.raises(ValueError, match="not word2vec_outcomes"):
+        at_scale.read_outcomes(bad)
+    at_scale._save_npz(bad, {}, {"format": 1, "kind": "word2vec_outcomes", "questions_sha256": "0" * 64})
+    with pytest.raises(ValueError, match="another analogy question file"):
+        at_scale.read_outcomes(bad)
+    with pytest.raises(ValueError, match="No finished run"):
+        at_scale.write_outcomes(work / "none.npz", [_tiny()])
+
+
+def _outcomes(codes, questions):
+    runs = {
+        n: {"group": "main", "trainer": "ours", "arch": "cbow-ns", "seed": i, "seconds": 60.0}
+        for i, n in enumerate(codes)
+    }
+    return Outcomes({n: np.asarray(c, dtype=np.int8) for n, c in codes.items()}, runs, questions, None, {}, {})
+
+
+def test_scores_and_paired_tests_agree_with_scipy():
+    questions = [("family", "a", "b", "c", str(i)) for i in range(40)] + [
+        ("gram1-adjective-to-adverb", "a", "b", "c", str(i)) for i in range(40)
+    ]
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 2, 80)
+    b = a.copy()
+    b[:12] = 1 - b[:12]
+    b[70:] = -1  # not covered by b: left out of the paired test
+    o = _outcomes({"a": a, "b": b}, questions)
+    s = o.score("a", "all", "semantic")
+    assert (s.correct, s.covered) == (int(a[:40].sum()), 40) and s.low < s.accuracy < s.high
+    test = o.compare("a", "b", "all")
+    only_a, only_b = int(((a == 1) & (b == 0)).sum()), int(((a == 0) & (b == 1)).sum())
+    assert (test.only_a, test.only_b, test.n) == (only_a, only_b, 70)
+    assert test.p_value == pytest.approx(binomtest(only_a, only_a + only_b, 0.5).pvalue)
+
+
+def test_the_test_half_is_what_tables_report_and_is_stratified():
+    questions = load_analogies()
+    o = _outcomes({"x": np.ones(len(questions))}, questions)
+    test, dev = o.mask("test"), o.mask("dev")
+    assert not (test & dev).any() and (test | dev).all()
+    for kind in ("semantic", "syntactic"):
+        k = o.mask("all", kind)
+        assert abs(int((k & test).sum()) - int((k & dev).sum())) <= 14  # each section halved
+    with pytest.raises(ValueError, match="'half'"):
+        o.mask("train")
+
+
+def test_the_shipped_outcomes_load_and_their_hs_runs_use_the_dev_chosen_cap():
+    o = at_scale.load_outcomes()
+    assert set(o.names()) <= {r.name for r in at_scale.plan()} and o.names("sweep")
+    hs_runs = [n for n in o.names("main", "ours") if o.runs[n]["params"]["hs"]]
+    assert hs_runs
+    for name in hs_runs:
+        assert o.runs[name]["params"]["hs_max_steps"] == o.best_cap(o.runs[name]["arch"])
+    kv, meta = at_scale.load_vectors()
+    assert len(kv) == at_scale.RESTRICT and meta["run"] == "ours-skipgram-ns-s0"
