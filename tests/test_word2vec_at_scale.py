@@ -146,3 +146,21 @@ def test_the_shipped_outcomes_load_and_their_hs_runs_use_the_dev_chosen_cap():
         assert o.runs[name]["params"]["hs_max_steps"] == o.best_cap(o.runs[name]["arch"])
     kv, meta = at_scale.load_vectors()
     assert len(kv) == at_scale.RESTRICT and meta["run"] == "ours-skipgram-ns-s0"
+
+
+def test_report_json_has_the_promised_fields(monkeypatch, capsys):
+    import json
+
+    from course.pretrained import report
+    from course.pretrained.__main__ import main
+
+    w2v = report.word2vec_section()
+    assert w2v["questions_test"] == len(analogy_halves()["test"])
+    for v in w2v["variants"].values():
+        assert set(v) >= {"total", "semantic", "syntactic", "ci95", "seeds"} and 0 <= v["total"] <= 1
+        assert v["ci95"][0] <= v["seeds"][0] <= v["ci95"][1]
+    monkeypatch.setattr(report, "lm_section", lambda: {"kn": 151.0})  # the LM part is scored in test_lm_at_scale
+    assert main(["report", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["lm"] == {"kn": 151.0} and out["word2vec"]["variants"] == json.loads(json.dumps(w2v["variants"]))
+    assert set(out["sizes_mb"]) == set(__import__("course.pretrained", fromlist=["names"]).names())

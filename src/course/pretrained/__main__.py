@@ -6,6 +6,7 @@ Usage::
     python -m course.pretrained verify [NAME ...] # exit 1 if any file is missing, truncated or changed
     python -m course.pretrained make NAME [...]   # rerun the recorded command, record the new digest
     python -m course.pretrained make --all        # every artifact (what `make pretrained` runs)
+    python -m course.pretrained report --json     # every at-scale figure from the shipped artifacts
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     remake = sub.add_parser("make", help="remake artifacts with their recorded commands")
     remake.add_argument("names", nargs="*")
     remake.add_argument("--all", action="store_true")
+    rep = sub.add_parser("report", help="every at-scale figure, computed from the shipped artifacts")
+    rep.add_argument("--json", action="store_true", help="one JSON object (the only format)")
     args = parser.parse_args(argv)
+    if args.command == "report":
+        import json
+
+        from .report import report
+
+        print(json.dumps(report(), indent=2))
+        return 0
     known = names()
     for name in getattr(args, "names", []):
         if name not in known:
