@@ -150,27 +150,22 @@ def schedule(seeds=SEEDS) -> list[Run]:
 
 
 def tuned_cap(arch: str):
-    """The sweep's cap with the best accuracy on the dev half for ``arch`` (ties: the smaller cap).
+    """The sweep's cap with the best accuracy on the dev half for ``arch`` (:meth:`Outcomes.best_cap`).
 
     Reads the finished sweep runs in :func:`work_dir`; raises if any is missing.
     """
-    from ..data import analogy_halves, load_analogies
+    from ..data import load_analogies
 
-    questions = load_analogies()
-    dev_questions = set(analogy_halves(questions)["dev"])
-    dev = np.array([q in dev_questions for q in questions])
-    best = None
+    codes, metas = {}, {}
     for run in plan(["sweep"]):
         if run.arch != arch:
             continue
         path = work_dir() / f"{run.name}.npz"
         if not path.exists():
             raise ValueError(f"The sweep run {run.name} has not finished: the HS cap cannot be chosen yet.")
-        codes = _read_npz(path, "a run")[0]["outcome"][dev]
-        acc = (codes == 1).sum() / max(1, (codes >= 0).sum())
-        if best is None or acc > best[0]:
-            best = (acc, run.params["hs_max_steps"])
-    return best[1]
+        codes[run.name] = _read_npz(path, "a run")[0]["outcome"]
+        metas[run.name] = {"group": "sweep", "trainer": "ours", "arch": arch, "params": run.params}
+    return Outcomes(codes, metas, load_analogies(), None, {}, {}).best_cap(arch)
 
 
 def _resolve(run: Run) -> Run:
