@@ -205,3 +205,13 @@ def test_corpus_vocabulary_is_the_trainers(tiny_corpus):
     want_words, want_counts = build_vocab(tiny_corpus, min_count=3)
     assert words == want_words
     np.testing.assert_array_equal(counts, want_counts)
+
+
+def test_export_by_default_writes_the_shipped_at_scale_vectors_and_king_man_woman_is_queen(tmp_path, capsys):
+    from gensim.models import KeyedVectors as GensimKeyedVectors
+
+    path = tmp_path / "v.bin"
+    assert experiments.main(["export", str(path), "--binary"]) == 0
+    assert "at-scale Skip-gram + NS" in capsys.readouterr().out
+    kv = GensimKeyedVectors.load_word2vec_format(str(path), binary=True)
+    assert len(kv) == 30000 and kv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == "queen"
