@@ -67,6 +67,13 @@ def test_cold_data_dir_links_only_the_corpus_inputs(tmp_path, data):
     assert not (cold / "cache" / "word2vec").exists()
 
 
+def test_one_run_compares_once_and_a_bad_run_count_is_refused(tmp_path, data):
+    noisy = _notebook(tmp_path / "noisy.ipynb", ("import os\nprint(os.urandom(8).hex())", "0123456789abcdef\n"))
+    assert notebooks.determinism([noisy], runs=1) != 0
+    with pytest.raises(ValueError, match="The 'runs' parameter of determinism must be 1 or 2. Got 3 instead."):
+        notebooks.determinism([noisy], runs=3)
+
+
 def test_perturbation_must_be_a_known_one(tmp_path):
     with pytest.raises(ValueError, match="The 'perturb' parameter of determinism must be None or one of"):
         notebooks.determinism([tmp_path / "a.ipynb"], perturb="gpu")

@@ -164,3 +164,61 @@ def test_report_json_has_the_promised_fields(monkeypatch, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["lm"] == {"kn": 151.0} and out["word2vec"]["variants"] == json.loads(json.dumps(w2v["variants"]))
     assert set(out["sizes_mb"]) == set(__import__("course.pretrained", fromlist=["names"]).names())
+
+
+def test_restore_lets_a_fresh_clone_rewrite_the_shipped_outcomes_unchanged(work, tmp_path):
+    shipped = at_scale.load_outcomes()
+    restored = at_scale.restore(shipped)
+    assert sorted(restored) == sorted(shipped.runs)
+    assert at_scale.restore(shipped) == []  # nothing missing the second time
+    at_scale.write_outcomes(tmp_path / "again.npz")
+    again = at_scale.read_outcomes(tmp_path / "again.npz")
+    assert sorted(again.codes) == sorted(shipped.codes)
+    for name in shipped.codes:
+        np.testing.assert_array_equal(again.codes[name], shipped.codes[name])
+        assert again.runs[name]["restored"] is True
+        assert {k: v for k, v in again.runs[name].items() if k != "restored"} == shipped.runs[name]
+    np.testing.assert_array_equal(again.answer_rank, shipped.answer_rank)
+    with pytest.raises(ValueError, match="kept no vectors"):
+        at_scale.write_vectors(tmp_path / "v.npz", "ours-skipgram-ns-s0")
+
+
+def _synthetic(a_codes, b_codes, sections=("family", "gram1-adjective-to-adverb")):
+    from course.evaluation.outcomes import Outcomes
+
+    n = len(a_codes)
+    q = [(sections[i % len(sections)], "a", "b", "c", f"d{i}") for i in range(n)]
+    runs = {
+        "ours-cbow-ns-s0": {"group": "main", "trainer": "ours", "arch": "cbow-ns", "seed": 0, "seconds": 60.0},
+        "gensim-cbow-ns-s0": {"group": "main", "trainer": "gensim", "arch": "cbow-ns", "seed": 0, "seconds": 30.0},
+    }
+    codes = {"ours-cbow-ns-s0": np.array(a_codes, dtype=np.int8), "gensim-cbow-ns-s0": np.array(b_codes, dtype=np.int8)}
+    return Outcomes(codes, runs, q, None, {}, {})
+
+
+def test_chapter_tables_print_intervals_paired_p_values_and_verdicts():
+    from course.evaluation import outcomes as out
+
+    better = _synthetic([1] * 40 + [0] * 10 + [-1] * 2, [0] * 40 + [0] * 10 + [1] * 2)
+    (row,) = out.architecture_rows(better, half="all")
+    s = better.score("ours-cbow-ns-s0", "all")
+    assert row[0] == "CBOW + NS" and row[1] == out.percent_interval(s) and s.covered == 50
+    assert row[3] == "+80.0" and row[5] == "supported" and row[6] == "1.0"
+    assert float(row[4]) == round(binomtest(0, 40, 0.5).pvalue, 2)
+    same = _synthetic([1, 0] * 20, [0, 1] * 20)
+    assert out.architecture_rows(same, half="all")[0][5] == "noise"
+    kinds = out.contrast_rows(better, "ours-cbow-ns-s0", "gensim-cbow-ns-s0", half="all")
+    assert [r[0] for r in kinds] == ["total", "semantic", "syntactic"] and sum(r[1] for r in kinds[1:]) == kinds[0][1]
+    assert out.percent_interval(out.Score(1, 4, 0.25, 0.0456, 0.6994)) == "25.0 [4.6, 69.9]"
+
+
+def test_shipped_tables_agree_with_the_scores_they_print():
+    from course.evaluation import outcomes as out
+
+    o = at_scale.load_outcomes()
+    for row in out.architecture_rows(o):
+        arch = next(a for a, label in out.VARIANTS.items() if label == row[0])
+        assert row[1] == out.percent_interval(o.score(f"ours-{arch}-s0"))
+    sweep = out.sweep_rows(o, "cbow-hs")
+    assert [r[3] for r in sweep].count("best") == 1
+    assert sweep[[r[3] for r in sweep].index("best")][1] == o.best_cap("cbow-hs")

@@ -61,6 +61,7 @@ __all__ = [
     "plan",
     "work_dir",
     "run_all",
+    "restore",
     "write_outcomes",
     "write_vectors",
     "read_outcomes",
@@ -315,6 +316,29 @@ def run_all(runs: list[Run], threads: int = 1, log=print) -> list[Path]:
     return files
 
 
+def restore(outcomes: Outcomes | None = None) -> list[str]:
+    """Write a run file for every run of the shipped outcomes missing from :func:`work_dir`.
+
+    A fresh clone then resumes the plan where the shipped file stopped instead of training every
+    run again. A restored file holds what :func:`write_outcomes` reads back (the codes, the answers'
+    frequency ranks, the metadata, marked ``"restored": true``) but no vectors, so
+    :func:`write_vectors` still needs the original run. Returns the names of the restored runs.
+    """
+    outcomes = load_outcomes() if outcomes is None else outcomes
+    folder = work_dir()
+    restored = []
+    for name, meta in outcomes.runs.items():
+        path = folder / f"{name}.npz"
+        if path.exists():
+            continue
+        rank = outcomes.ranks.get(name, outcomes.answer_rank)
+        if rank is None:
+            raise ValueError(f"The outcomes hold no answer ranks for {name!r}; they cannot be restored.")
+        _save_npz(path, {"outcome": outcomes.codes[name], "answer_rank": rank}, {**meta, "restored": True})
+        restored.append(name)
+    return restored
+
+
 def write_outcomes(out: str | Path, runs: list[Run] | None = None) -> dict:
     """Gather the finished runs of the plan into one shipped ``.npz``; return its metadata."""
     from ..base.cache import file_sha256
@@ -421,7 +445,7 @@ def load_vectors():
 
 
 def main(argv=None) -> int:
-    """``python -m course.evaluation.at_scale run | outcomes --out F | vectors --out F``."""
+    """``python -m course.evaluation.at_scale run | restore | outcomes --out F | vectors --out F``."""
     parser = argparse.ArgumentParser(prog="python -m course.evaluation.at_scale", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="train the runs not yet finished (resumable)")
@@ -429,6 +453,7 @@ def main(argv=None) -> int:
     r.add_argument("--list", action="store_true", help="print the runs and whether each has finished")
     r.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
     r.add_argument("--threads", type=int, default=1)
+    sub.add_parser("restore", help="write run files for the shipped runs this folder lacks (a fresh clone resumes)")
     o = sub.add_parser("outcomes", help="train what is missing, then write the shipped outcomes")
     o.add_argument("--out", required=True)
     o.add_argument("--threads", type=int, default=1)
@@ -444,6 +469,9 @@ def main(argv=None) -> int:
                 print(f"{r.name:28s} {'done' if (work_dir() / f'{r.name}.npz').exists() else '-'}")
             return 0
         run_all([r for r in schedule(tuple(args.seeds)) if r.group in chosen], args.threads)
+    elif args.command == "restore":
+        names = restore()
+        print(f"restored {len(names)} run(s) into {work_dir()}: {', '.join(names) or 'none missing'}")
     elif args.command == "outcomes":
         run_all(schedule(), args.threads)
         write_outcomes(args.out)

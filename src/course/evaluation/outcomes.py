@@ -9,7 +9,9 @@ chosen on ``dev``, tables report ``test``):
   syntactic;
 * :meth:`Outcomes.compare`: McNemar's exact test of two runs on the questions both cover;
 * :meth:`Outcomes.variant`: one variant over its seeds (mean, spread, seed 0's interval);
-* :meth:`Outcomes.by_frequency`, :meth:`Outcomes.grid`, :meth:`Outcomes.sweep`: the tables.
+* :meth:`Outcomes.by_frequency`, :meth:`Outcomes.grid`, :meth:`Outcomes.sweep`: the tables;
+* :func:`architecture_rows`, :func:`contrast_rows`, :func:`sweep_rows`, :func:`grid_rows`,
+  :func:`grid_contrasts`: chapter 08's at-scale tables as rows, with intervals and verdicts.
 
 >>> import numpy as np
 >>> q = [("family", "a", "b", "c", "d"), ("gram1-adjective-to-adverb", "a", "b", "c", "e")] * 2
@@ -29,7 +31,20 @@ import numpy as np
 from ..base.validation import check_choice
 from .statistics import mcnemar_exact, seed_spread, wilson_interval
 
-__all__ = ["Score", "Outcomes", "HALVES", "KINDS"]
+__all__ = [
+    "Score",
+    "Outcomes",
+    "HALVES",
+    "KINDS",
+    "VARIANTS",
+    "percent_interval",
+    "verdict",
+    "architecture_rows",
+    "contrast_rows",
+    "sweep_rows",
+    "grid_rows",
+    "grid_contrasts",
+]
 
 HALVES = ("dev", "test", "all")
 KINDS = ("total", "semantic", "syntactic")
@@ -151,3 +166,114 @@ class Outcomes:
         if not rows:
             raise KeyError(f"No sweep run of {arch} has finished.")
         return max(rows, key=lambda r: r[1].accuracy)[0]
+
+
+# ------------------------------------------------------------------------------ the chapters' tables
+#: The four variants in the order every table lists them, with their labels.
+VARIANTS = {
+    "cbow-ns": "CBOW + NS",
+    "cbow-hs": "CBOW + HS",
+    "skipgram-ns": "Skip-gram + NS",
+    "skipgram-hs": "Skip-gram + HS",
+}
+
+
+def percent_interval(s: Score) -> str:
+    """``"28.0 [26.7, 29.4]"``: an accuracy and its 95 % interval in percent."""
+    return f"{100 * s.accuracy:.1f} [{100 * s.low:.1f}, {100 * s.high:.1f}]"
+
+
+def verdict(test, alpha: float = 0.05) -> str:
+    """``"supported"`` when McNemar's test rejects equal accuracy at ``alpha``, else ``"noise"``."""
+    return "supported" if test.significant(alpha) else "noise"
+
+
+def architecture_rows(o: Outcomes, half: str = "test", seed: int = 0) -> list[list]:
+    """One row per variant: ours and gensim with intervals, their difference and McNemar's p."""
+    rows = []
+    for arch, label in VARIANTS.items():
+        ours, theirs = f"ours-{arch}-s{seed}", f"gensim-{arch}-s{seed}"
+        if ours not in o.codes:
+            continue
+        s = o.score(ours, half)
+        row = [label, percent_interval(s)]
+        if theirs in o.codes:
+            t, test = o.score(theirs, half), o.compare(ours, theirs, half)
+            row += [percent_interval(t), f"{100 * test.difference:+.1f}", f"{test.p_value:.2f}", verdict(test)]
+        else:
+            row += ["not run", "", "", ""]
+        row += [f"{o.runs[ours]['seconds'] / 60:.1f}"]
+        rows.append(row)
+    return rows
+
+
+def contrast_rows(o: Outcomes, run_a: str, run_b: str, half: str = "test") -> list[list]:
+    """Run A against run B on the total, semantic and syntactic questions both cover (McNemar)."""
+    rows = []
+    for kind in KINDS:
+        test = o.compare(run_a, run_b, half, kind)
+        rows.append(
+            [
+                kind,
+                test.n,
+                f"{100 * test.difference:+.1f}",
+                test.only_a,
+                test.only_b,
+                f"{test.p_value:.3f}",
+                verdict(test),
+            ]
+        )
+    return rows
+
+
+def grid_rows(o: Outcomes, half: str = "test") -> tuple[list, list]:
+    """The grid as rows (one per vector size) of accuracies with intervals, and its header."""
+    cells = o.grid(half)
+    dims = sorted({d for d, _ in cells})
+    fractions = sorted({f for _, f in cells})
+    rows = [
+        [f"D = {d}"] + [percent_interval(cells[d, f]) if (d, f) in cells else "not run" for f in fractions]
+        for d in dims
+    ]
+    return rows, ["vector size"] + [f"{f:g} of the text" for f in fractions]
+
+
+def sweep_rows(o: Outcomes, arch: str, half: str = "dev") -> list[list]:
+    """The HS step-cap sweep of ``arch`` on ``half``: each cap's accuracy and McNemar's p against the best."""
+    best = o.best_cap(arch)
+    name = {o.runs[r]["params"]["hs_max_steps"]: r for r in o.names("sweep", "ours", arch)}
+    rows = []
+    for cap, s in o.sweep(arch, half):
+        test = o.compare(name[cap], name[best], half)
+        rows.append(
+            [
+                VARIANTS[arch],
+                "none" if cap is None else cap,
+                percent_interval(s),
+                "best" if cap == best else f"{test.p_value:.3f}",
+            ]
+        )
+    return rows
+
+
+def grid_contrasts(o: Outcomes, half: str = "test") -> list[list]:
+    """Neighbouring cells of the grid compared by McNemar: twice the text at each size, twice the size at each share."""
+    cells = {(o.runs[r]["params"]["vector_size"], o.runs[r]["fraction"]): r for r in o.names("grid")}
+    dims = sorted({d for d, _ in cells})
+    fractions = sorted({f for _, f in cells})
+    rows = []
+    pairs = [
+        ((d, f1), (d, f0), f"D = {d}: {f1:g} of the text against {f0:g}")
+        for d in dims
+        for f0, f1 in zip(fractions, fractions[1:])
+    ]
+    pairs += [
+        ((d1, f), (d0, f), f"{f:g} of the text: D = {d1} against {d0}")
+        for f in fractions
+        for d0, d1 in zip(dims, dims[1:])
+    ]
+    for a, b, label in pairs:
+        if a in cells and b in cells:
+            test = o.compare(cells[a], cells[b], half)
+            rows.append([label, test.n, f"{100 * test.difference:+.1f}", f"{test.p_value:.3f}", verdict(test)])
+    return rows
