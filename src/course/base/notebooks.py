@@ -142,7 +142,11 @@ def determinism(paths: list[Path], perturb: str | None = None, timeout: int = 12
             if run == runs and perturb is not None:
                 changed = perturbed(os.environ, perturb)
                 env.update(changed)
-                print(f"run {run} selects other CPU kernels:", ", ".join(f"{k}={v}" for k, v in changed.items()), flush=True)
+                print(
+                    f"run {run} selects other CPU kernels:",
+                    ", ".join(f"{k}={v}" for k, v in changed.items()),
+                    flush=True,
+                )
             print(f"run {run} (cold cache), compared with the stored outputs by nbval ...", flush=True)
             code = subprocess.run(cmd, env=env).returncode
             if code != 0:
@@ -165,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         choices=PERTURBATIONS,
         help="run 2 picks another OpenBLAS kernel (blas) or other torch, MKL and OpenBLAS kernels (cpu)",
     )
-    det.add_argument("--runs", type=int, choices=(1, 2), default=2, help="cold runs (1 where another was compared already)")
+    det.add_argument(
+        "--runs", type=int, choices=(1, 2), default=2, help="cold runs (1 where another was compared already)"
+    )
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error(f"--timeout must be a positive number of seconds, got {args.timeout}")
