@@ -357,7 +357,7 @@ def write_outcomes(out: str | Path, runs: list[Run] | None = None) -> dict:
             answer_rank = a["answer_rank"]
         if run.group == "grid":
             arrays[f"answer_rank:{run.name}"] = a["answer_rank"]
-        metas[run.name] = m
+        metas[run.name] = {k: v for k, v in m.items() if k != "restored"}  # a restored run is the shipped one
     if not metas:
         raise ValueError(f"No finished run in {work_dir()}: run `python -m course.evaluation.at_scale run` first.")
     if answer_rank is not None:

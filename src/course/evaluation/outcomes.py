@@ -44,6 +44,7 @@ __all__ = [
     "sweep_rows",
     "grid_rows",
     "grid_contrasts",
+    "band_rows",
 ]
 
 HALVES = ("dev", "test", "all")
@@ -113,10 +114,12 @@ class Outcomes:
         keep = self.mask(half, kind) if among is None else self.mask(half, kind) & among
         return _score(self._codes(run)[keep])
 
-    def compare(self, run_a: str, run_b: str, half: str = "test", kind: str = "total"):
-        """McNemar's exact test of two runs on the questions of ``half`` both cover."""
+    def compare(self, run_a: str, run_b: str, half: str = "test", kind: str = "total", among: np.ndarray | None = None):
+        """McNemar's exact test of two runs on the questions of ``half`` (and ``among``) both cover."""
         a, b = self._codes(run_a), self._codes(run_b)
         keep = self.mask(half, kind) & (a >= 0) & (b >= 0)
+        if among is not None:
+            keep &= among
         return mcnemar_exact(a[keep] == 1, b[keep] == 1)
 
     def variant(self, trainer: str, arch: str, half: str = "test") -> dict:
@@ -276,4 +279,26 @@ def grid_contrasts(o: Outcomes, half: str = "test") -> list[list]:
         if a in cells and b in cells:
             test = o.compare(cells[a], cells[b], half)
             rows.append([label, test.n, f"{100 * test.difference:+.1f}", f"{test.p_value:.3f}", verdict(test)])
+    return rows
+
+
+def band_rows(o: Outcomes, run_a: str, run_b: str, half: str = "test", edges=(0, 1000, 5000, 30000)) -> list[list]:
+    """Two runs by the frequency rank of the expected answer: each band's accuracies, difference and McNemar's p."""
+    rank = o.ranks.get(run_a, o.answer_rank)
+    rows = []
+    for lo, hi in zip(edges, edges[1:]):
+        band = (rank >= lo) & (rank < hi)
+        a, b = o.score(run_a, half, among=band), o.score(run_b, half, among=band)
+        test = o.compare(run_a, run_b, half, among=band)
+        rows.append(
+            [
+                f"{lo:,}-{hi:,}",
+                test.n,
+                percent_interval(a),
+                percent_interval(b),
+                f"{100 * test.difference:+.1f}",
+                f"{test.p_value:.3f}",
+                verdict(test),
+            ]
+        )
     return rows
