@@ -222,3 +222,12 @@ def test_shipped_tables_agree_with_the_scores_they_print():
     sweep = out.sweep_rows(o, "cbow-hs")
     assert [r[3] for r in sweep].count("best") == 1
     assert sweep[[r[3] for r in sweep].index("best")][1] == o.best_cap("cbow-hs")
+
+
+def test_grid_cells_are_scored_on_the_questions_every_grid_run_covers():
+    o = at_scale.load_outcomes()
+    common = o.grid_questions()
+    for name in o.names("grid"):
+        assert (o.codes[name][common] >= 0).all()
+    cell = o.grid()[100, 1.0]
+    assert cell.covered == int((common & o.mask("test")).sum())

@@ -29,6 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..base.validation import check_choice
+from .experiments import LABELS as VARIANTS  # the four variants, in table order, with their labels
 from .statistics import mcnemar_exact, seed_spread, wilson_interval
 
 __all__ = [
@@ -149,10 +150,17 @@ class Outcomes:
             (f"{lo}-{hi}", self.score(run, half, among=(rank >= lo) & (rank < hi))) for lo, hi in zip(edges, edges[1:])
         ]
 
+    def grid_questions(self) -> np.ndarray:
+        """Which questions every grid run covers (the grid's tables compare cells on these only)."""
+        runs = self.names("grid")
+        if not runs:
+            raise KeyError("No grid run has finished.")
+        return np.logical_and.reduce([self.codes[r] >= 0 for r in runs])
+
     def grid(self, half: str = "test") -> dict:
         """``{(dim, fraction): Score}`` for the grid, on the questions every grid run covers."""
         runs = self.names("grid")
-        common = np.logical_and.reduce([self.codes[r] >= 0 for r in runs]) if runs else None
+        common = self.grid_questions() if runs else None
         return {
             (self.runs[r]["params"]["vector_size"], self.runs[r]["fraction"]): self.score(r, half, among=common)
             for r in runs
@@ -172,13 +180,6 @@ class Outcomes:
 
 
 # ------------------------------------------------------------------------------ the chapters' tables
-#: The four variants in the order every table lists them, with their labels.
-VARIANTS = {
-    "cbow-ns": "CBOW + NS",
-    "cbow-hs": "CBOW + HS",
-    "skipgram-ns": "Skip-gram + NS",
-    "skipgram-hs": "Skip-gram + HS",
-}
 
 
 def percent_interval(s: Score) -> str:
