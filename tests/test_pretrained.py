@@ -191,3 +191,31 @@ def test_a_language_model_artifact_is_made_recorded_and_loaded(registry, monkeyp
     with pytest.raises(RegistryError, match="licence does not let us redistribute"):
         pretrained.make("lm-rnnlm", registry, run=closed)
     assert pretrained.verify(["lm-rnnlm"], registry=registry) == []  # the refused file did not replace it
+
+
+def test_the_report_scores_the_shipped_bilm_in_both_directions_beside_kneser_ney():
+    from course.data import load_sentences
+    from course.pretrained.report import bilm_section
+
+    out = bilm_section(max_sentences=50)
+    test = load_sentences("test", subset="lm")[:50]
+    assert out["test_tokens"] == sum(len(s) + 1 for s in test)  # every word and one boundary per sentence
+    assert out["kn_order"] == 3 and 1 < out["kn"] < 10_002
+    for direction in ("forward", "backward"):
+        assert 1 < out[direction] < 10_002
+        assert out["ratio_to_kn"][direction] == pytest.approx(out[direction] / out["kn"])
+    assert out["parameters"] == sum(p.numel() for p in pretrained.load("bilm").model.parameters())
+    assert out["steps"] == pretrained.load("bilm").meta["steps"] and out["minutes"] > 0
+
+
+def test_the_report_gives_each_finished_variant_fractions_with_an_interval_and_its_seeds():
+    from course.pretrained.report import word2vec_section
+
+    out = word2vec_section()
+    assert out["questions_test"] > 9000 and out["restrict_vocab"] == 30000
+    assert set(out["variants"]) == set(out["gensim"]) == {"cbow-ns", "cbow-hs", "skipgram-ns", "skipgram-hs"}
+    for variant in [*out["variants"].values(), *out["gensim"].values()]:
+        lo, hi = variant["ci95"]
+        assert 0 <= lo < variant["seeds"][0] < hi <= 1
+        assert variant["total"] == pytest.approx(sum(variant["seeds"]) / len(variant["seeds"]))
+        assert 0 <= variant["semantic"] <= 1 and 0 <= variant["syntactic"] <= 1

@@ -3,12 +3,14 @@
 Nothing is trained: the language models are scored on the 129,034 test tokens beside a Kneser-Ney
 model fitted on the same training text (:func:`course.lm.at_scale.leaderboard`), the word2vec
 figures are computed from the shipped per-question outcomes on the test half of the analogy
-questions (:mod:`course.evaluation.outcomes`). Accuracies are fractions, perplexities floats.
+questions (:mod:`course.evaluation.outcomes`), and chapter 09's biLM is scored in both directions
+on the same test tokens beside chapter 09's Kneser-Ney trigram on its vocabulary. Accuracies are
+fractions, perplexities floats.
 """
 
 from __future__ import annotations
 
-from . import artifact, names
+from . import artifact, load, names
 
 
 def lm_section() -> dict:
@@ -41,10 +43,42 @@ def word2vec_section() -> dict:
     return out
 
 
+def bilm_section(max_sentences: int | None = None) -> dict:
+    """Chapter 09's shipped biLM: test perplexity of each direction (exact softmax) against Kneser-Ney.
+
+    The Kneser-Ney trigram is chapter 09's: fitted on the LM training split with the biLM's own
+    vocabulary and scored on the same test sentences, so both count the same predicted tokens.
+    ``max_sentences`` scores only the first test sentences (for a quick check; the report uses all).
+    """
+    from ..data import load_sentences
+    from ..elmo import CharEncoder
+    from ..elmo.batching import BiLMCorpus
+    from ..elmo.train import evaluate_bilm
+    from ..lm.ngram import NGramLM
+
+    checkpoint = load("bilm")
+    model, vocab, meta = checkpoint.model, checkpoint.vocab, checkpoint.meta
+    test = load_sentences("test", subset="lm")[:max_sentences]
+    forward, backward = evaluate_bilm(model, BiLMCorpus(test, vocab, CharEncoder(model.config.max_word_length)))
+    kn = NGramLM(order=3, estimator="kn", vocab=vocab).fit(load_sentences("train", subset="lm")).perplexity(test)
+    return {
+        "test_tokens": forward.tokens,
+        "kn_order": 3,
+        "kn": float(kn),
+        "forward": float(forward.perplexity),
+        "backward": float(backward.perplexity),
+        "ratio_to_kn": {"forward": float(forward.perplexity / kn), "backward": float(backward.perplexity / kn)},
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "minutes": meta["seconds"] / 60,
+        "steps": meta["steps"],
+    }
+
+
 def report() -> dict:
-    """The whole report: ``lm``, ``word2vec``, ``sizes_mb``."""
+    """The whole report: ``lm``, ``word2vec``, ``bilm``, ``sizes_mb``."""
     return {
         "lm": lm_section(),
         "word2vec": word2vec_section(),
+        "bilm": bilm_section(),
         "sizes_mb": {name: round(artifact(name).size_bytes / 2**20, 2) for name in names()},
     }
