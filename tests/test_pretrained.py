@@ -206,16 +206,3 @@ def test_the_report_scores_the_shipped_bilm_in_both_directions_beside_kneser_ney
         assert out["ratio_to_kn"][direction] == pytest.approx(out[direction] / out["kn"])
     assert out["parameters"] == sum(p.numel() for p in pretrained.load("bilm").model.parameters())
     assert out["steps"] == pretrained.load("bilm").meta["steps"] and out["minutes"] > 0
-
-
-def test_the_report_gives_each_finished_variant_fractions_with_an_interval_and_its_seeds():
-    from course.pretrained.report import word2vec_section
-
-    out = word2vec_section()
-    assert out["questions_test"] > 9000 and out["restrict_vocab"] == 30000
-    assert set(out["variants"]) == set(out["gensim"]) == {"cbow-ns", "cbow-hs", "skipgram-ns", "skipgram-hs"}
-    for variant in [*out["variants"].values(), *out["gensim"].values()]:
-        lo, hi = variant["ci95"]
-        assert 0 <= lo < variant["seeds"][0] < hi <= 1
-        assert variant["total"] == pytest.approx(sum(variant["seeds"]) / len(variant["seeds"]))
-        assert 0 <= variant["semantic"] <= 1 and 0 <= variant["syntactic"] <= 1

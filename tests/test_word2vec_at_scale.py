@@ -160,9 +160,14 @@ def test_report_json_has_the_promised_fields(monkeypatch, capsys):
         assert set(v) >= {"total", "semantic", "syntactic", "ci95", "seeds"} and 0 <= v["total"] <= 1
         assert v["ci95"][0] <= v["seeds"][0] <= v["ci95"][1]
     monkeypatch.setattr(report, "lm_section", lambda: {"kn": 151.0})  # the LM part is scored in test_lm_at_scale
+    monkeypatch.setattr(report, "bilm_section", lambda: {"forward": 150.9})  # and the biLM in test_pretrained
     assert main(["report", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["lm"] == {"kn": 151.0} and out["word2vec"]["variants"] == json.loads(json.dumps(w2v["variants"]))
+    assert (
+        out["lm"] == {"kn": 151.0}
+        and out["bilm"] == {"forward": 150.9}
+        and out["word2vec"]["variants"] == json.loads(json.dumps(w2v["variants"]))
+    )
     assert set(out["sizes_mb"]) == set(__import__("course.pretrained", fromlist=["names"]).names())
 
 
@@ -231,3 +236,29 @@ def test_grid_cells_are_scored_on_the_questions_every_grid_run_covers():
         assert (o.codes[name][common] >= 0).all()
     cell = o.grid()[100, 1.0]
     assert cell.covered == int((common & o.mask("test")).sum())
+
+
+def test_seed_tables_give_every_seed_its_own_paired_test():
+    from course.evaluation import outcomes as out
+
+    q = [(("family", "gram1-adjective-to-adverb")[i % 2], "a", "b", "c", f"d{i}") for i in range(60)]
+    codes, runs = {}, {}
+    for seed, (ours, theirs) in enumerate([([1] * 50 + [0] * 10, [0] * 50 + [1] * 10), ([1, 0] * 30, [0, 1] * 30)]):
+        for trainer, c in (("ours", ours), ("gensim", theirs)):
+            name = f"{trainer}-cbow-ns-s{seed}"
+            codes[name] = np.array(c, dtype=np.int8)
+            runs[name] = {"group": "main", "trainer": trainer, "arch": "cbow-ns", "seed": seed, "seconds": 1.0}
+    o = out.Outcomes(codes, runs, q, None, {}, {})
+    (row,) = out.seed_rows(o, half="all")
+    assert row[:3] == ["CBOW + NS", 2, "83.3 / 50.0"] and row[4] == "16.7 / 50.0"
+    assert row[3] == f"66.7 ± {100 * np.std([5 / 6, 0.5], ddof=1):.1f}"
+    assert row[6] == "1 of 2"  # seed 0: 50 against 10 discordant questions; seed 1: 30 against 30
+    # the same trainer's two "variants" are here ours and gensim relabelled as two architectures
+    for name in list(o.runs):
+        if name.startswith("gensim"):
+            o.runs[name] = {**o.runs[name], "trainer": "ours", "arch": "skipgram-ns"}
+    total = out.seed_contrast_rows(o, "cbow-ns", "skipgram-ns", half="all")[0]
+    assert total[0] == "total" and total[1] == "+66.7 / +0.0" and total[2] == "+33.3" and total[4] == "1 of 2"
+    assert total[3].split(" / ")[1] == "1.000"
+    with pytest.raises(KeyError, match="No seed has finished"):
+        out.seed_contrast_rows(o, "cbow-ns", "cbow-hs")

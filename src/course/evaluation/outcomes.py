@@ -11,7 +11,8 @@ chosen on ``dev``, tables report ``test``):
 * :meth:`Outcomes.variant`: one variant over its seeds (mean, spread, seed 0's interval);
 * :meth:`Outcomes.by_frequency`, :meth:`Outcomes.grid`, :meth:`Outcomes.sweep`: the tables;
 * :func:`architecture_rows`, :func:`contrast_rows`, :func:`sweep_rows`, :func:`grid_rows`,
-  :func:`grid_contrasts`: chapter 08's at-scale tables as rows, with intervals and verdicts.
+  :func:`grid_contrasts`, :func:`seed_rows`, :func:`seed_contrast_rows`: chapter 08's at-scale
+  tables as rows, with intervals and verdicts.
 
 >>> import numpy as np
 >>> q = [("family", "a", "b", "c", "d"), ("gram1-adjective-to-adverb", "a", "b", "c", "e")] * 2
@@ -46,6 +47,8 @@ __all__ = [
     "grid_rows",
     "grid_contrasts",
     "band_rows",
+    "seed_rows",
+    "seed_contrast_rows",
 ]
 
 HALVES = ("dev", "test", "all")
@@ -300,6 +303,63 @@ def band_rows(o: Outcomes, run_a: str, run_b: str, half: str = "test", edges=(0,
                 f"{100 * test.difference:+.1f}",
                 f"{test.p_value:.3f}",
                 verdict(test),
+            ]
+        )
+    return rows
+
+
+def _seeds(o: Outcomes, trainer: str, arch: str) -> dict[int, str]:
+    return {o.runs[n]["seed"]: n for n in o.names("main", trainer, arch)}
+
+
+def _points(values) -> str:
+    return " / ".join(f"{100 * v:.1f}" for v in values)
+
+
+def seed_rows(o: Outcomes, half: str = "test") -> list[list]:
+    """One row per variant: each seed's accuracy, ours and gensim, their mean and spread, and the
+    seeds on which McNemar's test separates ours from gensim (seed by seed, the same questions)."""
+    rows = []
+    for arch, label in VARIANTS.items():
+        ours, theirs = _seeds(o, "ours", arch), _seeds(o, "gensim", arch)
+        if not ours:
+            continue
+        row = [label, len(ours)]
+        for runs in (ours, theirs):
+            if runs:
+                spread = seed_spread([o.score(runs[s], half).accuracy for s in sorted(runs)])
+                row += [
+                    _points(o.score(runs[s], half).accuracy for s in sorted(runs)),
+                    f"{100 * spread.mean:.1f} ± {100 * spread.std:.1f}",
+                ]
+            else:
+                row += ["not run", ""]
+        paired = [o.compare(ours[s], theirs[s], half) for s in sorted(set(ours) & set(theirs))]
+        row.append(f"{sum(t.significant() for t in paired)} of {len(paired)}" if paired else "")
+        rows.append(row)
+    return rows
+
+
+def seed_contrast_rows(o: Outcomes, arch_a: str, arch_b: str, trainer: str = "ours", half: str = "test") -> list[list]:
+    """``arch_a`` against ``arch_b`` seed by seed (McNemar on the questions both cover), on the
+    total, semantic and syntactic questions: each seed's difference and p, and on how many seeds
+    the test supports a difference of the same sign as their mean."""
+    a, b = _seeds(o, trainer, arch_a), _seeds(o, trainer, arch_b)
+    seeds = sorted(set(a) & set(b))
+    if not seeds:
+        raise KeyError(f"No seed has finished main runs of both {arch_a} and {arch_b} ({trainer}).")
+    rows = []
+    for kind in KINDS:
+        tests = [o.compare(a[s], b[s], half, kind) for s in seeds]
+        mean = float(np.mean([t.difference for t in tests]))
+        agree = sum(t.significant() and np.sign(t.difference) == np.sign(mean) for t in tests)
+        rows.append(
+            [
+                kind,
+                " / ".join(f"{100 * t.difference:+.1f}" for t in tests),
+                f"{100 * mean:+.1f}",
+                " / ".join(f"{t.p_value:.3f}" for t in tests),
+                f"{agree} of {len(tests)}",
             ]
         )
     return rows
