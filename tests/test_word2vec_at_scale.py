@@ -262,3 +262,9 @@ def test_seed_tables_give_every_seed_its_own_paired_test():
     assert total[3].split(" / ")[1] == "1.000"
     with pytest.raises(KeyError, match="No seed has finished"):
         out.seed_contrast_rows(o, "cbow-ns", "cbow-hs")
+    o.answer_rank = np.arange(60) * 100  # answers ranked 0, 100, ..., 5,900
+    bands = out.band_seed_rows(o, "cbow-ns", "skipgram-ns", half="all", edges=(0, 3000, 6000))
+    assert [r[0] for r in bands] == ["0-3,000", "3,000-6,000"]
+    assert bands[0][1] == "+100.0 / +0.0" and bands[1][1] == "+33.3 / +0.0"  # seed 0: 30 against 0, then 20 against 10
+    with pytest.raises(KeyError, match="No seed has finished"):
+        out.band_seed_rows(o, "cbow-ns", "cbow-hs")

@@ -11,8 +11,8 @@ chosen on ``dev``, tables report ``test``):
 * :meth:`Outcomes.variant`: one variant over its seeds (mean, spread, seed 0's interval);
 * :meth:`Outcomes.by_frequency`, :meth:`Outcomes.grid`, :meth:`Outcomes.sweep`: the tables;
 * :func:`architecture_rows`, :func:`contrast_rows`, :func:`sweep_rows`, :func:`grid_rows`,
-  :func:`grid_contrasts`, :func:`seed_rows`, :func:`seed_contrast_rows`: chapter 08's at-scale
-  tables as rows, with intervals and verdicts.
+  :func:`grid_contrasts`, :func:`seed_rows`, :func:`seed_contrast_rows`, :func:`band_seed_rows`:
+  chapters 07 and 08's at-scale tables as rows, with intervals and verdicts.
 
 >>> import numpy as np
 >>> q = [("family", "a", "b", "c", "d"), ("gram1-adjective-to-adverb", "a", "b", "c", "e")] * 2
@@ -49,6 +49,7 @@ __all__ = [
     "band_rows",
     "seed_rows",
     "seed_contrast_rows",
+    "band_seed_rows",
 ]
 
 HALVES = ("dev", "test", "all")
@@ -348,18 +349,35 @@ def seed_contrast_rows(o: Outcomes, arch_a: str, arch_b: str, trainer: str = "ou
     seeds = sorted(set(a) & set(b))
     if not seeds:
         raise KeyError(f"No seed has finished main runs of both {arch_a} and {arch_b} ({trainer}).")
+    return [_seed_row(kind, [o.compare(a[s], b[s], half, kind) for s in seeds]) for kind in KINDS]
+
+
+def _seed_row(label: str, tests: list) -> list:
+    mean = float(np.mean([t.difference for t in tests]))
+    agree = sum(t.significant() and np.sign(t.difference) == np.sign(mean) for t in tests)
+    return [
+        label,
+        " / ".join(f"{100 * t.difference:+.1f}" for t in tests),
+        f"{100 * mean:+.1f}",
+        " / ".join(f"{t.p_value:.3f}" for t in tests),
+        f"{agree} of {len(tests)}",
+    ]
+
+
+def band_seed_rows(
+    o: Outcomes, arch_a: str, arch_b: str, trainer: str = "ours", half: str = "test", edges=(0, 1000, 5000, 30000)
+) -> list[list]:
+    """:func:`band_rows`' comparison seed by seed: for each band of the expected answer's frequency
+    rank, each seed's difference and McNemar p, and on how many seeds the test supports it."""
+    a, b = _seeds(o, trainer, arch_a), _seeds(o, trainer, arch_b)
+    seeds = sorted(set(a) & set(b))
+    if not seeds:
+        raise KeyError(f"No seed has finished main runs of both {arch_a} and {arch_b} ({trainer}).")
     rows = []
-    for kind in KINDS:
-        tests = [o.compare(a[s], b[s], half, kind) for s in seeds]
-        mean = float(np.mean([t.difference for t in tests]))
-        agree = sum(t.significant() and np.sign(t.difference) == np.sign(mean) for t in tests)
-        rows.append(
-            [
-                kind,
-                " / ".join(f"{100 * t.difference:+.1f}" for t in tests),
-                f"{100 * mean:+.1f}",
-                " / ".join(f"{t.p_value:.3f}" for t in tests),
-                f"{agree} of {len(tests)}",
-            ]
-        )
+    for lo, hi in zip(edges, edges[1:]):
+        tests = []
+        for s in seeds:
+            rank = o.ranks.get(a[s], o.answer_rank)
+            tests.append(o.compare(a[s], b[s], half, among=(rank >= lo) & (rank < hi)))
+        rows.append(_seed_row(f"{lo:,}-{hi:,}", tests))
     return rows
