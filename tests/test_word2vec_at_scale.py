@@ -23,10 +23,13 @@ def _tiny(name="ours-cbow-ns-s0", group="main", arch="cbow-ns", **params):
 def test_the_plan_has_every_run_once_and_trains_the_sweep_first():
     runs = at_scale.plan()
     names = [r.name for r in runs]
-    assert len(names) == len(set(names)) == 4 * 2 * 3 + 9 + 8
+    assert len(names) == len(set(names)) == 4 * 2 * 3 + 9 + 8 + len(at_scale.TUNE_CANDIDATES) + 2 * 3
     order = [r.name for r in at_scale.schedule()]
     assert sorted(order) == sorted(names) and order[0].startswith("sweep-")
     assert order.index("grid-d50-f0.25") < order.index("ours-cbow-ns-s1")  # seed 0 and the grid before more seeds
+    assert order.index("tune-sample1e-4") < order.index("ours-tuned-s0")  # tuned after the tuning it reads
+    assert {r.trainer for r in runs if r.group == "tune"} == {"gensim"}
+    assert {r.params.get("tuned") for r in runs if r.group == "tuned"} == {"dev"}  # chosen on dev, never typed
     hs = [r for r in runs if r.group == "main" and r.params["hs"]]
     assert {r.params.get("hs_max_steps") for r in hs if r.trainer == "ours"} == {"dev"}  # chosen on dev, never typed
     assert all(r.params["alpha"] == (0.025 if r.params["sg"] else 0.05) for r in runs)
@@ -64,6 +67,23 @@ def test_the_hs_cap_is_the_dev_best_of_the_sweep(work, monkeypatch):
     assert at_scale.tuned_cap("skipgram-hs") == at_scale.SWEEP_CAPS[0]  # all tie: the first
     main = [r for r in at_scale.plan(["main"], [0]) if r.name == "ours-cbow-hs-s0"][0]
     assert at_scale._resolve(main).params["hs_max_steps"] == 128
+
+
+def test_the_tuned_settings_are_the_dev_best_candidate(work):
+    questions = load_analogies()
+    dev = set(analogy_halves(questions)["dev"])
+    is_dev = np.array([q in dev for q in questions])
+    with pytest.raises(ValueError, match="tune run tune-base has not finished"):
+        at_scale.tuned_settings()
+    for run in at_scale.plan(["tune"]):
+        codes = np.where(is_dev, 0, 1).astype(np.int8)  # perfect on test, which must not matter
+        if run.name == "tune-win8":
+            codes[is_dev] = 1
+        at_scale._save_npz(at_scale.work_dir() / f"{run.name}.npz", {"outcome": codes}, {"format": 1})
+    assert at_scale.tuned_settings() == {"window": 8}
+    tuned = [r for r in at_scale.plan(["tuned"], [0]) if r.trainer == "ours"][0]
+    params = at_scale._resolve(tuned).params
+    assert params["window"] == 8 and "tuned" not in params and params["epochs"] == at_scale.SETTINGS["epochs"]
 
 
 def test_outcomes_are_written_read_back_and_checked(work):

@@ -13,7 +13,11 @@ The plan (:func:`plan`), every run on the redistributable sources of the whole c
 * ``grid``: CBOW with negative sampling, vector sizes :data:`GRID_DIMS` x nested random samples
   of :data:`GRID_FRACTIONS` of the text, :data:`GRID_EPOCHS` epochs (the paper's Table 2);
 * ``sweep``: hierarchical softmax's step cap :data:`SWEEP_CAPS` (``HS_MAX_STEPS``), one epoch,
-  chosen on the dev half of the questions (:func:`course.data.analogy_halves`).
+  chosen on the dev half of the questions (:func:`course.data.analogy_halves`);
+* ``tune``: gensim's CBOW with negative sampling, one setting changed at a time
+  (:data:`TUNE_CANDIDATES`), scored on the dev half only;
+* ``tuned``: ours and gensim's CBOW + NS with the dev-best candidate (:func:`tuned_settings`),
+  seeds :data:`SEEDS`: the course's best variant, for the 30 % goal.
 
 Each finished run is saved in the work folder (``$COURSE_DATA_DIR/at_scale/word2vec``), so an
 interrupted ``run`` resumes; :func:`write_outcomes` gathers the finished runs into the shipped
@@ -89,6 +93,16 @@ GRID_EPOCHS = 3
 GRID_ARCH = "cbow-ns"
 SWEEP_CAPS: tuple = (8, 32, 128, None)
 SWEEP_ARCHS: tuple[str, ...] = ("cbow-hs", "skipgram-hs")
+#: The dev-half tuning of the best variant: one setting changed at a time from :data:`SETTINGS`.
+TUNE_ARCH = "cbow-ns"
+TUNE_CANDIDATES: dict = {
+    "base": {},
+    "ep10": {"epochs": 10},
+    "ep15": {"epochs": 15},
+    "neg15": {"negative": 15},
+    "win8": {"window": 8},
+    "sample1e-4": {"sample": 1e-4},
+}
 #: The questions count at the paper's 30,000 most frequent words.
 RESTRICT = 30000
 FORMAT = 1
@@ -112,17 +126,17 @@ def _params(arch: str, **overrides) -> dict:
     return {**SETTINGS, **a, "alpha": ALPHA["skipgram" if a["sg"] else "cbow"], **overrides}
 
 
-def plan(groups=("sweep", "main", "grid"), seeds=SEEDS) -> list[Run]:
+def plan(groups=("sweep", "main", "grid", "tune", "tuned"), seeds=SEEDS) -> list[Run]:
     """Every run of the at-scale plan, in the order :func:`run_all` trains them (seed 0 first).
 
-    >>> len(plan()), len(plan(["main"], seeds=[0]))
-    (41, 8)
+    >>> len(plan()), len(plan(["main"], seeds=[0])), len(plan(["tune", "tuned"], seeds=[0]))
+    (53, 8, 8)
     >>> plan(["main"], seeds=[0])[0].name
     'ours-cbow-ns-s0'
     """
     runs = []
     for group in groups:
-        check_choice(group, "groups", "plan", ["main", "grid", "sweep"])
+        check_choice(group, "groups", "plan", ["main", "grid", "sweep", "tune", "tuned"])
         if group == "main":
             for seed in seeds:
                 for trainer in ("ours", "gensim"):
@@ -136,6 +150,16 @@ def plan(groups=("sweep", "main", "grid"), seeds=SEEDS) -> list[Run]:
                 for dim in GRID_DIMS:
                     p = _params(GRID_ARCH, seed=0, vector_size=dim, epochs=GRID_EPOCHS)
                     runs.append(Run(f"grid-d{dim}-f{frac:g}", "grid", "ours", GRID_ARCH, 0, p, frac))
+        elif group == "tune":
+            for name, overrides in TUNE_CANDIDATES.items():
+                runs.append(
+                    Run(f"tune-{name}", "tune", "gensim", TUNE_ARCH, 0, _params(TUNE_ARCH, seed=0, **overrides))
+                )
+        elif group == "tuned":
+            for seed in seeds:
+                for trainer in ("ours", "gensim"):
+                    p = {**_params(TUNE_ARCH, seed=seed), "tuned": "dev"}  # the tune group's dev-best settings
+                    runs.append(Run(f"{trainer}-tuned-s{seed}", "tuned", trainer, TUNE_ARCH, seed, p))
         else:
             for arch in SWEEP_ARCHS:
                 for cap in SWEEP_CAPS:
@@ -147,7 +171,8 @@ def plan(groups=("sweep", "main", "grid"), seeds=SEEDS) -> list[Run]:
 def schedule(seeds=SEEDS) -> list[Run]:
     """The order ``run`` trains the plan in: the sweep, seed 0 of the main runs, the grid, other seeds."""
     first, rest = [s for s in seeds if s == seeds[0]], list(seeds[1:])
-    return plan(["sweep"]) + plan(["main"], first) + plan(["grid"]) + (plan(["main"], rest) if rest else [])
+    later = plan(["main"], rest) if rest else []
+    return plan(["sweep"]) + plan(["main"], first) + plan(["grid"]) + later + plan(["tune"]) + plan(["tuned"], seeds)
 
 
 def tuned_cap(arch: str):
@@ -169,7 +194,29 @@ def tuned_cap(arch: str):
     return Outcomes(codes, metas, load_analogies(), None, {}, {}).best_cap(arch)
 
 
+def tuned_settings() -> dict:
+    """The settings of :data:`TUNE_CANDIDATES` with the best dev-half accuracy (ties: the earlier).
+
+    Reads the finished tune runs in :func:`work_dir`; raises if any is missing.
+    """
+    from ..data import load_analogies
+
+    questions, best = load_analogies(), None
+    for run in plan(["tune"]):
+        path = work_dir() / f"{run.name}.npz"
+        if not path.exists():
+            raise ValueError(f"The tune run {run.name} has not finished: the tuned settings cannot be chosen yet.")
+        codes = _read_npz(path, "a run")[0]["outcome"]
+        dev = Outcomes({"x": codes}, {"x": {}}, questions, None, {}, {}).score("x", "dev").accuracy
+        if best is None or dev > best[0]:
+            best = (dev, TUNE_CANDIDATES[run.name.removeprefix("tune-")])
+    return best[1]
+
+
 def _resolve(run: Run) -> Run:
+    if run.params.get("tuned") == "dev":
+        params = {k: v for k, v in run.params.items() if k != "tuned"}
+        return Run(run.name, run.group, run.trainer, run.arch, run.seed, {**params, **tuned_settings()}, run.fraction)
     if run.params.get("hs_max_steps") != "dev":
         return run
     return Run(
@@ -308,7 +355,7 @@ def run_all(runs: list[Run], threads: int = 1, log=print) -> list[Path]:
         }
         top = min(RESTRICT, len(keys))
         arrays = {"outcome": codes, "answer_rank": answer_rank}
-        if run.group == "main" and run.trainer == "ours" and run.seed == 0:
+        if run.group in ("main", "tuned") and run.trainer == "ours" and run.seed == 0:
             arrays.update(words=np.array(keys[:top]), vectors=vectors[:top].astype(np.float16), counts=counts[:top])
         _save_npz(path, arrays, meta)
         acc = (codes == 1).sum() / max(1, (codes >= 0).sum())
@@ -382,6 +429,7 @@ def write_outcomes(out: str | Path, runs: list[Run] | None = None) -> dict:
             "grid_fractions": list(GRID_FRACTIONS),
             "grid_epochs": GRID_EPOCHS,
             "sweep_caps": [c or 0 for c in SWEEP_CAPS],
+            "tune_candidates": TUNE_CANDIDATES,
         },
     }
     _save_npz(Path(out), arrays, meta)
@@ -449,7 +497,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.evaluation.at_scale", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="train the runs not yet finished (resumable)")
-    r.add_argument("--groups", nargs="+", default=["sweep", "main", "grid"], choices=["main", "grid", "sweep"])
+    groups = ["sweep", "main", "grid", "tune", "tuned"]
+    r.add_argument("--groups", nargs="+", default=groups, choices=groups)
     r.add_argument("--list", action="store_true", help="print the runs and whether each has finished")
     r.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
     r.add_argument("--threads", type=int, default=1)
@@ -476,7 +525,7 @@ def main(argv=None) -> int:
         run_all(schedule(), args.threads)
         write_outcomes(args.out)
     else:
-        run_all([r for r in plan(["main"], [0]) if r.name == args.run], args.threads)
+        run_all([r for r in plan(["main", "tuned"], [0]) if r.name == args.run], args.threads)
         write_vectors(args.out, args.run)
     return 0
 
