@@ -127,11 +127,11 @@ class Outcomes:
             keep &= among
         return mcnemar_exact(a[keep] == 1, b[keep] == 1)
 
-    def variant(self, trainer: str, arch: str, half: str = "test") -> dict:
+    def variant(self, trainer: str, arch: str, half: str = "test", group: str = "main") -> dict:
         """One variant over its seeds: total / semantic / syntactic, interval, spread."""
-        runs = sorted(self.names("main", trainer, arch), key=lambda n: self.runs[n]["seed"])
+        runs = sorted(self.names(group, trainer, arch), key=lambda n: self.runs[n]["seed"])
         if not runs:
-            raise KeyError(f"No main run of {trainer} {arch} has finished.")
+            raise KeyError(f"No {group} run of {trainer} {arch} has finished.")
         first = runs[0]
         totals = [self.score(r, half).accuracy for r in runs]
         spread = seed_spread(totals)

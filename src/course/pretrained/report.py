@@ -39,6 +39,18 @@ def word2vec_section() -> dict:
     out["hs_max_steps_dev"] = {
         arch: o.best_cap(arch) for arch in ("cbow-hs", "skipgram-hs") if o.names("sweep", "ours", arch)
     }
+    tuned = o.names("tuned")
+    if tuned:
+        from ..evaluation.at_scale import TUNE_ARCH, TUNE_CANDIDATES
+
+        params = o.runs[tuned[0]]["params"]
+        chosen = [n for n, c in TUNE_CANDIDATES.items() if c and all(params.get(k) == v for k, v in c.items())]
+        out["tuned"] = {
+            "arch": TUNE_ARCH,
+            "candidate": chosen[0] if chosen else "base",
+            "changed": TUNE_CANDIDATES[chosen[0]] if chosen else {},
+            **{t: o.variant(t, TUNE_ARCH, group="tuned") for t in ("ours", "gensim") if o.names("tuned", t)},
+        }
     out["missing_runs"] = [n for n in o.meta["planned"] if n not in o.runs]
     return out
 

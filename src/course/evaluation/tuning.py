@@ -1,0 +1,60 @@
+"""The dev-half tuning of the best variant and its tuned runs, as table rows (chapter 08).
+
+The ``tune`` group of :mod:`course.evaluation.at_scale` changes one setting at a time from the
+at-scale settings (gensim's CBOW with negative sampling) and is scored on the ``dev`` half only;
+the ``tuned`` group trains ours and gensim with the candidate dev picked. These rows show both:
+the candidates on dev (McNemar against the chosen one), and the tuned runs on ``test``.
+"""
+
+from __future__ import annotations
+
+from .outcomes import Outcomes, percent_interval, verdict
+
+__all__ = ["tune_rows", "best_candidate", "tuned_rows"]
+
+
+def _candidates(o: Outcomes) -> dict[str, str]:
+    return {name.removeprefix("tune-"): name for name in o.names("tune")}
+
+
+def best_candidate(o: Outcomes) -> str:
+    """The tune candidate with the best dev accuracy (ties: the earlier), e.g. ``"ep15"``."""
+    runs = _candidates(o)
+    if not runs:
+        raise KeyError("No tune run has finished.")
+    return max(runs, key=lambda c: o.score(runs[c], "dev").accuracy)
+
+
+def tune_rows(o: Outcomes, candidates: dict) -> list[list]:
+    """One row per finished candidate: what it changes, its dev accuracy with interval, and McNemar's
+    p against the chosen candidate (on dev)."""
+    runs, best = _candidates(o), best_candidate(o)
+    rows = []
+    for name, run in runs.items():
+        changed = ", ".join(f"{k} = {v:g}" for k, v in candidates[name].items()) or "none (the at-scale settings)"
+        test = o.compare(run, runs[best], "dev")
+        rows.append(
+            [name, changed, percent_interval(o.score(run, "dev")), "chosen" if name == best else f"{test.p_value:.3f}"]
+        )
+    return rows
+
+
+def tuned_rows(o: Outcomes, half: str = "test") -> list[list]:
+    """One row per seed of the tuned runs: ours and gensim with intervals, their difference and McNemar's p."""
+    seeds = sorted({o.runs[n]["seed"] for n in o.names("tuned")})
+    rows = []
+    for seed in seeds:
+        ours, theirs = f"ours-tuned-s{seed}", f"gensim-tuned-s{seed}"
+        row = [seed, percent_interval(o.score(ours, half)) if ours in o.codes else "not run"]
+        if ours in o.codes and theirs in o.codes:
+            test = o.compare(ours, theirs, half)
+            row += [
+                percent_interval(o.score(theirs, half)),
+                f"{100 * test.difference:+.1f}",
+                f"{test.p_value:.2f}",
+                verdict(test),
+            ]
+        else:
+            row += [percent_interval(o.score(theirs, half)) if theirs in o.codes else "not run", "", "", ""]
+        rows.append(row)
+    return rows
