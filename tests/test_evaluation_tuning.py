@@ -33,15 +33,21 @@ def test_the_chosen_candidate_is_the_dev_best_whatever_test_says(halves):
         best_candidate(Outcomes({}, {}, questions, None, {}, {}))
 
 
-def test_tuned_rows_compare_ours_and_gensim_seed_by_seed_on_test(halves):
+def test_tuned_rows_compare_ours_and_gensim_and_the_untuned_run_seed_by_seed_on_test(halves):
     questions, is_dev = halves
     ours = np.where(is_dev, 0, 1).astype(np.int8)
     theirs = ours.copy()
     theirs[~is_dev] = 0
-    codes = {"ours-tuned-s0": ours, "gensim-tuned-s0": theirs, "ours-tuned-s1": ours}
+    untuned = ours.copy()
+    untuned[np.flatnonzero(~is_dev)[::2]] = 0  # half of the test questions wrong
+    codes = {"ours-tuned-s0": ours, "gensim-tuned-s0": theirs, "ours-tuned-s1": ours, "ours-cbow-ns-s0": untuned}
     runs = {n: {"group": "tuned", "trainer": n.split("-")[0], "arch": "cbow-ns", "seed": int(n[-1])} for n in codes}
+    runs["ours-cbow-ns-s0"]["group"] = "main"
     o = Outcomes(codes, runs, questions, None, {}, {})
     first, second = tuned_rows(o)
     assert first[0] == 0 and first[1].startswith("100.0 [") and first[2].startswith("0.0 [")
     assert first[3] == "+100.0" and first[5] == "supported"
-    assert second[:3] == [1, second[1], "not run"] and second[3:] == ["", "", ""]
+    n_test = int((~is_dev).sum())
+    assert first[6] == f"+{100 * (n_test - (n_test + 1) // 2) / n_test:.1f}" and first[8] == "supported"
+    assert float(first[7]) < 1e-10
+    assert second[:3] == [1, second[1], "not run"] and second[3:] == ["", "", "", "", "", ""]

@@ -191,6 +191,19 @@ def test_report_json_has_the_promised_fields(monkeypatch, capsys):
     assert set(out["sizes_mb"]) == set(__import__("course.pretrained", fromlist=["names"]).names())
 
 
+def test_report_names_the_tuned_candidate_chosen_on_dev_and_scores_the_tuned_runs_on_test():
+    from course.evaluation.tuning import best_candidate
+    from course.pretrained import report
+
+    o = at_scale.load_outcomes()
+    tuned = report.word2vec_section()["tuned"]  # the shipped outcomes hold the tune and tuned groups
+    assert tuned["candidate"] == best_candidate(o) and tuned["changed"] == at_scale.TUNE_CANDIDATES[tuned["candidate"]]
+    for trainer in ("ours", "gensim"):
+        runs = sorted(o.names("tuned", trainer), key=lambda n: o.runs[n]["seed"])
+        assert runs and all(o.runs[n]["params"][k] == v for n in runs for k, v in tuned["changed"].items())
+        assert tuned[trainer]["seeds"] == [o.score(n, "test").accuracy for n in runs]
+
+
 def test_restore_lets_a_fresh_clone_rewrite_the_shipped_outcomes_unchanged(work, tmp_path):
     shipped = at_scale.load_outcomes()
     restored = at_scale.restore(shipped)

@@ -40,21 +40,24 @@ def tune_rows(o: Outcomes, candidates: dict) -> list[list]:
 
 
 def tuned_rows(o: Outcomes, half: str = "test") -> list[list]:
-    """One row per seed of the tuned runs: ours and gensim with intervals, their difference and McNemar's p."""
+    """One row per seed of the tuned runs: ours and gensim with intervals, their difference and McNemar's
+    p, then what tuning bought ours: the tuned run against the untuned one of the same seed
+    (``ours-<arch>-s<seed>`` of the ``main`` group), difference and p. Blank where a run is missing."""
     seeds = sorted({o.runs[n]["seed"] for n in o.names("tuned")})
     rows = []
     for seed in seeds:
         ours, theirs = f"ours-tuned-s{seed}", f"gensim-tuned-s{seed}"
+        untuned = f"ours-{o.runs[ours]['arch']}-s{seed}" if ours in o.codes else None
         row = [seed, percent_interval(o.score(ours, half)) if ours in o.codes else "not run"]
-        if ours in o.codes and theirs in o.codes:
-            test = o.compare(ours, theirs, half)
-            row += [
-                percent_interval(o.score(theirs, half)),
-                f"{100 * test.difference:+.1f}",
-                f"{test.p_value:.2f}",
-                verdict(test),
-            ]
-        else:
-            row += [percent_interval(o.score(theirs, half)) if theirs in o.codes else "not run", "", "", ""]
+        row.append(percent_interval(o.score(theirs, half)) if theirs in o.codes else "not run")
+        row += _contrast(o, ours, theirs, half)
+        row += _contrast(o, ours, untuned, half)
         rows.append(row)
     return rows
+
+
+def _contrast(o: Outcomes, a: str | None, b: str | None, half: str) -> list[str]:
+    if a not in o.codes or b not in o.codes:
+        return ["", "", ""]
+    test = o.compare(a, b, half)
+    return [f"{100 * test.difference:+.1f}", f"{test.p_value:.3g}", verdict(test)]

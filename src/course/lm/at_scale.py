@@ -105,8 +105,8 @@ RECIPES: dict[str, Recipe] = {
     ),
     "lstm": Recipe(
         "LSTMLM",
-        {"hidden_size": 256, "n_layers": 2, "dropout": 0.4, "output": "adaptive", "seed": 0},
-        _config(epochs=4),
+        {"hidden_size": 256, "n_layers": 2, "dropout": 0.2, "output": "adaptive", "seed": 0},
+        _config(epochs=6),
     ),
 }
 
