@@ -106,7 +106,7 @@ RECIPES: dict[str, Recipe] = {
     "lstm": Recipe(
         "LSTMLM",
         {"hidden_size": 256, "n_layers": 2, "dropout": 0.2, "output": "adaptive", "seed": 0},
-        _config(epochs=6),
+        _config(epochs=8),
     ),
 }
 
