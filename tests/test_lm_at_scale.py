@@ -203,3 +203,15 @@ def test_scoring_an_adaptive_model_reads_only_the_targets_log_probabilities():
         logits, _ = model(torch.from_numpy(r[:-1])[None])
         full.append(-torch.log_softmax(logits[0], -1).gather(1, torch.from_numpy(r[1:])[:, None])[:, 0].detach())
     assert np.allclose(fast, torch.cat(full).numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(at_scale.SHIPPED))
+def test_the_shipped_artifact_was_made_by_its_recipe(name):
+    """The registry's hyperparameters are the recipe's: changing a recipe without remaking its artifact fails here."""
+    from course import pretrained
+
+    entry = pretrained.artifact(at_scale.SHIPPED[name])
+    recipe = at_scale.RECIPES[name]
+    assert entry.hyperparameters["train"] == dataclasses.asdict(recipe.config)
+    for key, value in at_scale.build(name, 10_002).hparams.items():  # what the model stores of its recipe
+        assert entry.hyperparameters[key] == (list(value) if isinstance(value, tuple) else value), key
