@@ -116,9 +116,11 @@ RUNS ?= 2
 determinism: $(STAMP) data
 	$(CHECKED_ENV) $(BIN)/python -m course.base.notebooks determinism --runs $(RUNS) $(if $(PERTURB),--perturb $(PERTURB)) $(NOTEBOOKS)
 
-# Every shipped artifact of course.pretrained remade with its recorded command (see the README for the cost).
+# Every shipped artifact of course.pretrained remade with its recorded command (see the README for the cost),
+# in JOBS lanes side by side with one thread per command (JOBS=1: one after the other, recorded threads).
+JOBS ?= 2
 pretrained: $(STAMP) data
-	$(BIN)/python -m course.pretrained make --all
+	$(BIN)/python -m course.pretrained make --all --jobs $(JOBS)
 	$(BIN)/python -m course.pretrained verify
 
 bench: $(STAMP) data

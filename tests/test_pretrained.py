@@ -206,3 +206,73 @@ def test_the_report_scores_the_shipped_bilm_in_both_directions_beside_kneser_ney
         assert out["ratio_to_kn"][direction] == pytest.approx(out[direction] / out["kn"])
     assert out["parameters"] == sum(p.numel() for p in pretrained.load("bilm").model.parameters())
     assert out["steps"] == pretrained.load("bilm").meta["steps"] and out["minutes"] > 0
+
+
+def test_the_lanes_keep_word2vec_together_and_balance_the_rest(registry):
+    from course.pretrained.parallel import lanes
+
+    everything = pretrained.names()
+    two = lanes(everything, 2, registry)
+    assert sorted(sum(two, [])) == sorted(everything)
+    w2v = [lane for lane in two if "word2vec-outcomes" in lane][0]
+    assert w2v.index("word2vec-outcomes") < w2v.index("word2vec-vectors"), "vectors reuse a run of outcomes"
+    cost = [sum(pretrained.artifact(n, registry).training_seconds for n in lane) for lane in two]
+    serial = sum(cost)
+    assert max(cost) < serial and max(cost) <= 5 * 3600, "two lanes bring make pretrained under 5 hours"
+    assert lanes(everything, 1, registry) == [list(pretrained.read_registry(registry))]  # registry order
+    assert lanes(["bilm", "lm-nnlm"], 8, registry) == [["lm-nnlm"], ["bilm"]]  # no more lanes than chains
+    with pytest.raises(RegistryError, match="No artifact is called 'nope'"):
+        lanes(["nope"], 2, registry)
+    with pytest.raises(ValueError, match="jobs"):
+        lanes(everything, 0, registry)
+
+
+def test_make_all_runs_two_lanes_with_one_thread_each_and_records_both(registry, tmp_path):
+    """Two stand-in commands side by side: each gets ``--threads 1`` and a log, and both entries are recorded."""
+    import threading
+
+    from course.elmo.checkpoint import save_checkpoint
+    from course.lm.at_scale import save_lm
+    from course.lm.rnnlm import RNNLM
+    from course.pretrained.parallel import make_all
+
+    shipped = pretrained.load("bilm")
+    tiny = RNNLM(30, hidden_size=16, dropout=0.1, output="adaptive", cutoffs=(10,), seed=0)
+    both_running = threading.Barrier(2, timeout=30)  # fails unless the two commands overlap
+    commands = []
+
+    def run(command, check, stdout, stderr):
+        commands.append(command)
+        print("training", command[2], file=stdout, flush=True)
+        both_running.wait()
+        out = command[command.index("--out") + 1]
+        if command[2] == "course.elmo.train":
+            save_checkpoint(out, shipped.model, shipped.vocab, {**shipped.meta, "seconds": 1.0})
+        else:
+            meta = {"config": {"epochs": 1}, "corpus_checksum": "abc", "train_sources": redistributable_names()}
+            save_lm(out, tiny, {**meta, "seconds": 2.0, "seed": 0, "machine": "test machine"})
+
+    lines = []
+    made = make_all(
+        ["bilm", "lm-rnnlm"], 2, registry, log_dir=tmp_path / "logs", run=run, echo=lambda s, **k: lines.append(s)
+    )
+    assert sorted(made) == ["bilm", "lm-rnnlm"]
+    assert all(c[c.index("--threads") + 1] == "1" for c in commands)
+    assert pretrained.artifact("bilm", registry).training_seconds == 1.0
+    assert pretrained.artifact("lm-rnnlm", registry).training_seconds == 2.0  # neither entry lost
+    assert pretrained.verify(["bilm", "lm-rnnlm"], registry=registry) == []
+    assert (tmp_path / "logs" / "lm-rnnlm.log").read_text() == "training course.lm.at_scale\n"
+
+    def broken(command, check, stdout, stderr):
+        if command[2] == "course.elmo.train":
+            raise RuntimeError("out of memory")
+        run(command, check, stdout, stderr)
+
+    both_running = threading.Barrier(1)
+    before = (registry.parent / "artifacts" / "bilm.pt").read_bytes()
+    with pytest.raises(
+        RegistryError, match=r"1 artifact\(s\) could not be made: bilm \(RuntimeError: out of memory; see"
+    ):
+        make_all(["bilm", "lm-rnnlm"], 2, registry, log_dir=tmp_path / "logs", run=broken, echo=lambda s, **k: None)
+    assert (registry.parent / "artifacts" / "bilm.pt").read_bytes() == before
+    assert pretrained.verify(registry=registry) == []

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ __all__ = [
     "verify",
     "load",
     "make",
+    "command_for",
     "record",
     "refuse_non_redistributable",
 ]
@@ -56,6 +58,7 @@ ARTIFACTS_DIR = HERE / "artifacts"
 FORMAT = 1
 #: All shipped artifacts together may add at most this many bytes to the repository.
 MAX_TOTAL_BYTES = 50 * 2**20
+_REGISTRY_LOCK = threading.Lock()
 KINDS = ("bilm", "lm", "word2vec_outcomes", "word2vec_vectors")
 
 
@@ -236,20 +239,43 @@ def load(name: str, registry: Path = REGISTRY_PATH):
     raise RegistryError(f"Artifact {name!r} has kind {a.kind!r}, which this version cannot load.")  # pragma: no cover
 
 
-def make(name: str, registry: Path = REGISTRY_PATH, *, run=subprocess.run) -> Artifact:
+def command_for(a: Artifact, out: str | Path, threads: int | None = None) -> list[str]:
+    """The command that remakes ``a``: its recorded one, writing ``out``, with ``--threads threads`` if given.
+
+    >>> a = artifact("lm-nnlm")
+    >>> command_for(a, "x.pt", threads=1)[-4:]
+    ['--out', 'x.pt', '--threads', '1']
+    """
+    command = [sys.executable if part == "python" else part.replace("{out}", str(out)) for part in a.command]
+    if threads is not None:
+        if "--threads" not in command[:-1]:
+            raise RegistryError(f"The command of {a.name!r} takes no --threads option: {' '.join(a.command)}")
+        command[command.index("--threads") + 1] = str(threads)
+    return command
+
+
+def make(
+    name: str, registry: Path = REGISTRY_PATH, *, run=subprocess.run, threads: int | None = None, log=None
+) -> Artifact:
     """Remake artifact ``name`` with its recorded command, then record the new file's size and sha256.
 
     The command writes to a temporary file beside the artifact, which replaces it only when the
     command succeeded (never a partial artifact). For a biLM the training time and sources are read
-    back from the checkpoint's metadata.
+    back from the checkpoint's metadata. ``threads`` replaces the command's ``--threads`` value
+    (:func:`course.pretrained.parallel.make_all` gives each of two side-by-side commands one);
+    ``log``, a path, receives the command's output instead of the terminal.
     """
     a = artifact(name, registry)
     folder = Path(registry).parent / "artifacts"
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{a.file}.making"
-    command = [sys.executable if part == "python" else part.replace("{out}", str(tmp)) for part in a.command]
+    command = command_for(a, tmp, threads)
     try:
-        run(command, check=True)
+        if log is None:
+            run(command, check=True)
+        else:
+            with open(log, "w", encoding="utf-8") as out:
+                run(command, check=True, stdout=out, stderr=subprocess.STDOUT)
         return record(name, tmp, registry)
     finally:
         tmp.unlink(missing_ok=True)
@@ -300,7 +326,12 @@ def record(name: str, made: str | Path, registry: Path = REGISTRY_PATH) -> Artif
     refuse_non_redistributable(name, updates["sources"])
     target = Path(registry).parent / "artifacts" / a.file
     target.parent.mkdir(parents=True, exist_ok=True)
-    made.replace(target)
+    with _REGISTRY_LOCK:  # two artifacts made side by side must not lose each other's entry
+        made.replace(target)
+        return _record_entry(a, updates, target, registry, __version__)
+
+
+def _record_entry(a: Artifact, updates: dict, target: Path, registry: Path, version: str) -> Artifact:
     entries = read_registry(registry)
     new = Artifact(
         **{
@@ -308,9 +339,9 @@ def record(name: str, made: str | Path, registry: Path = REGISTRY_PATH) -> Artif
             **updates,
             "size_bytes": target.stat().st_size,
             "sha256": file_sha256(target),
-            "package_version": __version__,
+            "package_version": version,
         }
     )
-    entries[name] = new
+    entries[a.name] = new
     _write_registry(entries, Path(registry))
     return new

@@ -5,7 +5,8 @@ Usage::
     python -m course.pretrained list              # name, size, sha256, how it was made
     python -m course.pretrained verify [NAME ...] # exit 1 if any file is missing, truncated or changed
     python -m course.pretrained make NAME [...]   # rerun the recorded command, record the new digest
-    python -m course.pretrained make --all        # every artifact (what `make pretrained` runs)
+    python -m course.pretrained make --all        # every artifact, one after the other
+    python -m course.pretrained make --all --jobs 2  # in two lanes side by side (what `make pretrained` runs)
     python -m course.pretrained report --json     # every at-scale figure from the shipped artifacts
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import artifact, make, names, read_registry, verify
+from . import RegistryError, names, read_registry, verify
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     remake = sub.add_parser("make", help="remake artifacts with their recorded commands")
     remake.add_argument("names", nargs="*")
     remake.add_argument("--all", action="store_true")
+    remake.add_argument(
+        "--jobs", type=int, default=1, help="lanes side by side, one thread per command (2 on a 2-core machine)"
+    )
     rep = sub.add_parser("report", help="every at-scale figure, computed from the shipped artifacts")
     rep.add_argument("--json", action="store_true", help="one JSON object (the only format)")
     args = parser.parse_args(argv)
@@ -61,10 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     if not args.names and not args.all:
         parser.error("name the artifacts to remake, or give --all")
-    for name in known if args.all else args.names:
-        print(f"making {name}: {' '.join(artifact(name).command)}", flush=True)
-        made = make(name)
-        print(f"  {name}: {made.size_bytes:,} bytes, sha256 {made.sha256}", flush=True)
+    from ..base.paths import data_dir
+    from .parallel import make_all
+
+    try:
+        make_all(known if args.all else args.names, args.jobs, log_dir=data_dir() / "pretrained-logs")
+    except RegistryError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 
