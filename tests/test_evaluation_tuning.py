@@ -44,10 +44,31 @@ def test_tuned_rows_compare_ours_and_gensim_and_the_untuned_run_seed_by_seed_on_
     runs = {n: {"group": "tuned", "trainer": n.split("-")[0], "arch": "cbow-ns", "seed": int(n[-1])} for n in codes}
     runs["ours-cbow-ns-s0"]["group"] = "main"
     o = Outcomes(codes, runs, questions, None, {}, {})
-    first, second = tuned_rows(o)
+    first, second, pooled = tuned_rows(o)
     assert first[0] == 0 and first[1].startswith("100.0 [") and first[2].startswith("0.0 [")
     assert first[3] == "+100.0" and first[5] == "supported"
     n_test = int((~is_dev).sum())
     assert first[6] == f"+{100 * (n_test - (n_test + 1) // 2) / n_test:.1f}" and first[8] == "supported"
     assert float(first[7]) < 1e-10
     assert second[:3] == [1, second[1], "not run"] and second[3:] == ["", "", "", "", "", ""]
+    assert pooled[:3] == ["all (mean)", "100.0", "0.0"]  # gensim ran one seed: its mean is over that one
+    assert pooled[3:6] == first[3:6]  # seed 1 has no gensim run: the pooled contrast is seed 0's
+    assert pooled[6:] == first[6:]  # seed 1 has no untuned run: the pooled contrast is seed 0's
+
+
+def test_the_pooled_test_joins_the_seeds_questions_and_is_exact(halves):
+    from course.evaluation.statistics import mcnemar_exact
+
+    questions, is_dev = halves
+    rng = np.random.default_rng(0)
+    codes = {f"{t}-s{s}": rng.integers(-1, 2, len(questions)).astype(np.int8) for t in ("a", "b") for s in (0, 1, 2)}
+    o = Outcomes(codes, {n: {} for n in codes}, questions, None, {}, {})
+    pairs = [(f"a-s{s}", f"b-s{s}") for s in (0, 1, 2)]
+    pooled = o.compare_pooled(pairs)
+    singles = [o.compare(a, b) for a, b in pairs]
+    assert pooled.only_a == sum(t.only_a for t in singles) and pooled.n == sum(t.n for t in singles)
+    a = np.concatenate([codes[x][~is_dev & (codes[x] >= 0) & (codes[y] >= 0)] == 1 for x, y in pairs])
+    b = np.concatenate([codes[y][~is_dev & (codes[x] >= 0) & (codes[y] >= 0)] == 1 for x, y in pairs])
+    assert pooled == mcnemar_exact(a, b)
+    with pytest.raises(ValueError, match="at least one pair"):
+        o.compare_pooled([])

@@ -127,6 +127,24 @@ class Outcomes:
             keep &= among
         return mcnemar_exact(a[keep] == 1, b[keep] == 1)
 
+    def compare_pooled(self, pairs, half: str = "test"):
+        """McNemar's exact test over several pairs of runs (one per seed), their questions end to end.
+
+        Each pair contributes the questions of ``half`` both its runs cover; under equal accuracy
+        every discordant question is a fair coin whichever pair it comes from, so the pooled test
+        is exact, and three seeds' questions shrink the standard error of the difference to about
+        ``1 / sqrt(3)`` of one seed's.
+        """
+        a, b = [], []
+        for run_a, run_b in pairs:
+            x, y = self._codes(run_a), self._codes(run_b)
+            keep = self.mask(half) & (x >= 0) & (y >= 0)
+            a.append(x[keep] == 1)
+            b.append(y[keep] == 1)
+        if not a:
+            raise ValueError("Outcomes.compare_pooled needs at least one pair of runs. Got none.")
+        return mcnemar_exact(np.concatenate(a), np.concatenate(b))
+
     def variant(self, trainer: str, arch: str, half: str = "test", group: str = "main") -> dict:
         """One variant over its seeds: total / semantic / syntactic, interval, spread."""
         runs = sorted(self.names(group, trainer, arch), key=lambda n: self.runs[n]["seed"])

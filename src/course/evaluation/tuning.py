@@ -8,6 +8,8 @@ the candidates on dev (McNemar against the chosen one), and the tuned runs on ``
 
 from __future__ import annotations
 
+import numpy as np
+
 from .outcomes import Outcomes, percent_interval, verdict
 
 __all__ = ["tune_rows", "best_candidate", "tuned_rows"]
@@ -42,7 +44,9 @@ def tune_rows(o: Outcomes, candidates: dict) -> list[list]:
 def tuned_rows(o: Outcomes, half: str = "test") -> list[list]:
     """One row per seed of the tuned runs: ours and gensim with intervals, their difference and McNemar's
     p, then what tuning bought ours: the tuned run against the untuned one of the same seed
-    (``ours-<arch>-s<seed>`` of the ``main`` group), difference and p. Blank where a run is missing."""
+    (``ours-<arch>-s<seed>`` of the ``main`` group), difference and p. Blank where a run is missing.
+    With two seeds or more, a last row ``"all (mean)"``: the mean accuracies, and both contrasts
+    tested over every seed's questions at once (:meth:`Outcomes.compare_pooled`)."""
     seeds = sorted({o.runs[n]["seed"] for n in o.names("tuned")})
     rows = []
     for seed in seeds:
@@ -53,7 +57,23 @@ def tuned_rows(o: Outcomes, half: str = "test") -> list[list]:
         row += _contrast(o, ours, theirs, half)
         row += _contrast(o, ours, untuned, half)
         rows.append(row)
+    if len(seeds) > 1:  # the seeds together: mean accuracies, McNemar over every seed's questions
+        rows.append(_pooled_row(o, seeds, half))
     return rows
+
+
+def _pooled_row(o: Outcomes, seeds: list[int], half: str) -> list:
+    ours = [f"ours-tuned-s{s}" for s in seeds]
+    pairs = [[(a, f"gensim-tuned-s{s}"), (a, f"ours-{o.runs[a]['arch']}-s{s}")] for s, a in zip(seeds, ours)]
+    row = ["all (mean)"]
+    for name in ("ours", "gensim"):
+        runs = [f"{name}-tuned-s{s}" for s in seeds if f"{name}-tuned-s{s}" in o.codes]
+        row.append(f"{100 * np.mean([o.score(r, half).accuracy for r in runs]):.1f}" if runs else "not run")
+    for k in (0, 1):
+        both = [p[k] for p in pairs if p[k][0] in o.codes and p[k][1] in o.codes]
+        test = o.compare_pooled(both, half) if both else None
+        row += ["", "", ""] if test is None else [f"{100 * test.difference:+.1f}", f"{test.p_value:.3g}", verdict(test)]
+    return row
 
 
 def _contrast(o: Outcomes, a: str | None, b: str | None, half: str) -> list[str]:
