@@ -36,9 +36,11 @@ returns the same numbers densely; the tests compare them with the NumPy referenc
 With a zero output layer all first scores are 0, so all sigmoids start at 1/2.
 
 **Paper vs code.** word2vec.c replaces the sigmoid by a 1000-entry table on ``[-6, 6]``
-(``MAX_EXP``), clips NS scores outside it and *skips* HS nodes outside it; we use the exact
-sigmoid. For CBOW, word2vec.c (and gensim with ``cbow_mean=True``) sets ``h`` to the mean of the
-context rows but adds the full ``dL/dh`` to every context row, i.e. ``n`` times the true
+(``MAX_EXP``), clips NS scores outside it and *skips* HS nodes outside it; gensim's Cython
+(``word2vec_inner.pyx``) skips both NS and HS terms whose score lies outside ``[-6, 6]``, even a
+confidently wrong positive pair; we use the exact sigmoid everywhere. For CBOW, word2vec.c
+(and gensim with ``cbow_mean=True``) sets ``h`` to the mean of the context rows but adds the
+full ``dL/dh`` to every context row, i.e. ``n`` times the true
 gradient of the mean; :meth:`Word2VecModel.sgd_step` does the same, :meth:`gradients` returns
 the true gradient. word2vec.c updates after every example; our minibatch step caps the update of
 the hierarchical softmax's busiest inner nodes (:data:`HS_MAX_STEPS`), which a summed step would
