@@ -11,12 +11,12 @@ from course.evaluation.outcomes import Outcomes
 
 @pytest.fixture
 def work(tmp_path, monkeypatch):
-    monkeypatch.setattr(at_scale, "work_dir", lambda: tmp_path / "runs")
+    monkeypatch.setenv("COURSE_WORD2VEC_RUNS", str(tmp_path / "runs"))
     return tmp_path
 
 
 def _tiny(name="ours-cbow-ns-s0", group="main", arch="cbow-ns", **params):
-    p = at_scale._params(arch, seed=0, epochs=1, vector_size=8, **params)
+    p = at_scale.params(arch, seed=0, epochs=1, vector_size=8, **params)
     return at_scale.Run(name, group, "ours", arch, 0, p, fraction=0.01)
 
 
@@ -50,7 +50,7 @@ def test_a_tiny_remake_reproduces_its_outcomes_and_vectors_exactly(work, monkeyp
 def test_a_finished_run_is_not_trained_again(work, monkeypatch):
     run = _tiny()
     at_scale.run_all([run], log=lambda *a, **k: None)
-    monkeypatch.setattr(at_scale, "_train", lambda *a: pytest.fail("trained again"))
+    monkeypatch.setattr(at_scale.runs, "_train", lambda *a: pytest.fail("trained again"))
     at_scale.run_all([run], log=lambda *a, **k: None)
 
 
@@ -62,11 +62,11 @@ def test_the_hs_cap_is_the_dev_best_of_the_sweep(work, monkeypatch):
         codes = np.where(is_dev, 0, 1).astype(np.int8)  # perfect on test, which must not matter
         if run.arch == "cbow-hs" and run.params["hs_max_steps"] == 128:
             codes[is_dev] = 1
-        at_scale._save_npz(at_scale.work_dir() / f"{run.name}.npz", {"outcome": codes}, {"format": 1})
+        at_scale.save_npz(at_scale.work_dir() / f"{run.name}.npz", {"outcome": codes}, {"format": 1})
     assert at_scale.tuned_cap("cbow-hs") == 128
     assert at_scale.tuned_cap("skipgram-hs") == at_scale.SWEEP_CAPS[0]  # all tie: the first
     main = [r for r in at_scale.plan(["main"], [0]) if r.name == "ours-cbow-hs-s0"][0]
-    assert at_scale._resolve(main).params["hs_max_steps"] == 128
+    assert at_scale.resolve(main).params["hs_max_steps"] == 128
 
 
 def test_the_tuned_settings_are_the_dev_best_candidate(work):
@@ -79,10 +79,10 @@ def test_the_tuned_settings_are_the_dev_best_candidate(work):
         codes = np.where(is_dev, 0, 1).astype(np.int8)  # perfect on test, which must not matter
         if run.name == "tune-win8":
             codes[is_dev] = 1
-        at_scale._save_npz(at_scale.work_dir() / f"{run.name}.npz", {"outcome": codes}, {"format": 1})
+        at_scale.save_npz(at_scale.work_dir() / f"{run.name}.npz", {"outcome": codes}, {"format": 1})
     assert at_scale.tuned_settings() == {"window": 8}
     tuned = [r for r in at_scale.plan(["tuned"], [0]) if r.trainer == "ours"][0]
-    params = at_scale._resolve(tuned).params
+    params = at_scale.resolve(tuned).params
     assert params["window"] == 8 and "tuned" not in params and params["epochs"] == at_scale.SETTINGS["epochs"]
 
 
@@ -109,10 +109,10 @@ def test_damaged_or_foreign_files_are_refused(work):
     np.savez(bad, outcome=np.array([object()], dtype=object))  # would need unpickling
     with pytest.raises(ValueError, match="is not analogy outcomes"):
         at_scale.read_outcomes(bad)
-    at_scale._save_npz(bad, {}, {"format": 1, "kind": "word2vec_vectors"})
+    at_scale.save_npz(bad, {}, {"format": 1, "kind": "word2vec_vectors"})
     with pytest.raises(ValueError, match="not word2vec_outcomes"):
         at_scale.read_outcomes(bad)
-    at_scale._save_npz(bad, {}, {"format": 1, "kind": "word2vec_outcomes", "questions_sha256": "0" * 64})
+    at_scale.save_npz(bad, {}, {"format": 1, "kind": "word2vec_outcomes", "questions_sha256": "0" * 64})
     with pytest.raises(ValueError, match="another analogy question file"):
         at_scale.read_outcomes(bad)
     with pytest.raises(ValueError, match="No finished run"):
@@ -208,7 +208,7 @@ def test_restore_lets_a_fresh_clone_rewrite_the_shipped_outcomes_unchanged(work,
     shipped = at_scale.load_outcomes()
     restored = at_scale.restore(shipped)
     assert sorted(restored) == sorted(shipped.runs)
-    assert all(at_scale._read_npz(work / "runs" / f"{n}.npz", "a run")[1]["restored"] for n in restored)
+    assert all(at_scale.read_npz(work / "runs" / f"{n}.npz", "a run")[1]["restored"] for n in restored)
     assert at_scale.restore(shipped) == []  # nothing missing the second time
     at_scale.write_outcomes(tmp_path / "again.npz")
     again = at_scale.read_outcomes(tmp_path / "again.npz")
@@ -236,28 +236,30 @@ def _synthetic(a_codes, b_codes, sections=("family", "gram1-adjective-to-adverb"
 
 def test_chapter_tables_print_intervals_paired_p_values_and_verdicts():
     from course.evaluation import outcomes as out
+    from course.evaluation import tables
 
     better = _synthetic([1] * 40 + [0] * 10 + [-1] * 2, [0] * 40 + [0] * 10 + [1] * 2)
-    (row,) = out.architecture_rows(better, half="all")
+    (row,) = tables.architecture_rows(better, half="all")
     s = better.score("ours-cbow-ns-s0", "all")
     assert row[0] == "CBOW + NS" and row[1] == out.percent_interval(s) and s.covered == 50
     assert row[3] == "+80.0" and row[5] == "supported" and row[6] == "1.0"
     assert float(row[4]) == round(binomtest(0, 40, 0.5).pvalue, 2)
     same = _synthetic([1, 0] * 20, [0, 1] * 20)
-    assert out.architecture_rows(same, half="all")[0][5] == "noise"
-    kinds = out.contrast_rows(better, "ours-cbow-ns-s0", "gensim-cbow-ns-s0", half="all")
+    assert tables.architecture_rows(same, half="all")[0][5] == "noise"
+    kinds = tables.contrast_rows(better, "ours-cbow-ns-s0", "gensim-cbow-ns-s0", half="all")
     assert [r[0] for r in kinds] == ["total", "semantic", "syntactic"] and sum(r[1] for r in kinds[1:]) == kinds[0][1]
     assert out.percent_interval(out.Score(1, 4, 0.25, 0.0456, 0.6994)) == "25.0 [4.6, 69.9]"
 
 
 def test_shipped_tables_agree_with_the_scores_they_print():
     from course.evaluation import outcomes as out
+    from course.evaluation import tables
 
     o = at_scale.load_outcomes()
-    for row in out.architecture_rows(o):
+    for row in tables.architecture_rows(o):
         arch = next(a for a, label in out.VARIANTS.items() if label == row[0])
         assert row[1] == out.percent_interval(o.score(f"ours-{arch}-s0"))
-    sweep = out.sweep_rows(o, "cbow-hs")
+    sweep = tables.sweep_rows(o, "cbow-hs")
     assert [r[3] for r in sweep].count("best") == 1
     assert sweep[[r[3] for r in sweep].index("best")][1] == o.best_cap("cbow-hs")
 
@@ -273,6 +275,7 @@ def test_grid_cells_are_scored_on_the_questions_every_grid_run_covers():
 
 def test_seed_tables_give_every_seed_its_own_paired_test():
     from course.evaluation import outcomes as out
+    from course.evaluation import tables
 
     q = [(("family", "gram1-adjective-to-adverb")[i % 2], "a", "b", "c", f"d{i}") for i in range(60)]
     codes, runs = {}, {}
@@ -282,7 +285,7 @@ def test_seed_tables_give_every_seed_its_own_paired_test():
             codes[name] = np.array(c, dtype=np.int8)
             runs[name] = {"group": "main", "trainer": trainer, "arch": "cbow-ns", "seed": seed, "seconds": 1.0}
     o = out.Outcomes(codes, runs, q, None, {}, {})
-    (row,) = out.seed_rows(o, half="all")
+    (row,) = tables.seed_rows(o, half="all")
     assert row[:3] == ["CBOW + NS", 2, "83.3 / 50.0"] and row[4] == "16.7 / 50.0"
     assert row[3] == f"66.7 ± {100 * np.std([5 / 6, 0.5], ddof=1):.1f}"
     assert row[6] == "1 of 2"  # seed 0: 50 against 10 discordant questions; seed 1: 30 against 30
@@ -290,14 +293,14 @@ def test_seed_tables_give_every_seed_its_own_paired_test():
     for name in list(o.runs):
         if name.startswith("gensim"):
             o.runs[name] = {**o.runs[name], "trainer": "ours", "arch": "skipgram-ns"}
-    total = out.seed_contrast_rows(o, "cbow-ns", "skipgram-ns", half="all")[0]
+    total = tables.seed_contrast_rows(o, "cbow-ns", "skipgram-ns", half="all")[0]
     assert total[0] == "total" and total[1] == "+66.7 / +0.0" and total[2] == "+33.3" and total[4] == "1 of 2"
     assert total[3].split(" / ")[1] == "1.000"
     with pytest.raises(KeyError, match="No seed has finished"):
-        out.seed_contrast_rows(o, "cbow-ns", "cbow-hs")
+        tables.seed_contrast_rows(o, "cbow-ns", "cbow-hs")
     o.answer_rank = np.arange(60) * 100  # answers ranked 0, 100, ..., 5,900
-    bands = out.band_seed_rows(o, "cbow-ns", "skipgram-ns", half="all", edges=(0, 3000, 6000))
+    bands = tables.band_seed_rows(o, "cbow-ns", "skipgram-ns", half="all", edges=(0, 3000, 6000))
     assert [r[0] for r in bands] == ["0-3,000", "3,000-6,000"]
     assert bands[0][1] == "+100.0 / +0.0" and bands[1][1] == "+33.3 / +0.0"  # seed 0: 30 against 0, then 20 against 10
     with pytest.raises(KeyError, match="No seed has finished"):
-        out.band_seed_rows(o, "cbow-ns", "cbow-hs")
+        tables.band_seed_rows(o, "cbow-ns", "cbow-hs")

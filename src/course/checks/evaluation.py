@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course.checks import CheckFailed, passed, require
+from . import CheckFailed, passed, require
 
 __all__ = ["check_three_cos_mul", "check_offset_consistency", "check_nearest_without_exclusion"]
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course.checks import CheckFailed, passed, require
-from course.word2vec.negative_sampling import shifted_pmi
+from ..word2vec.negative_sampling import shifted_pmi
+from . import CheckFailed, passed, require
 
 __all__ = ["check_sgns_gradients", "check_alias_table", "check_noise_share", "check_shifted_pmi", "shifted_pmi"]
 
@@ -42,7 +42,7 @@ def check_sgns_gradients(fn: Callable) -> None:
     ``U_neg`` (K, D) those of the K noise words; the loss is
     ``-log s(u_pos . h) - sum_k log s(-U_neg[k] . h)``.
     """
-    from course.word2vec import reference
+    from ..word2vec import reference
 
     rng = np.random.default_rng(0)
     for D, K, scale in [(3, 1, 0.5), (5, 5, 1.0), (8, 15, 2.0), (4, 3, 6.0)]:
@@ -136,7 +136,7 @@ def check_noise_share(fn: Callable) -> None:
 
     ``counts`` is sorted in decreasing order; the noise distribution is ``U(w)^alpha / Z``.
     """
-    from course.word2vec.negative_sampling import noise_distribution
+    from ..word2vec.negative_sampling import noise_distribution
 
     counts = np.array([5000 // k for k in range(1, 201)])
     for alpha in (0, 0.5, 0.75, 1):

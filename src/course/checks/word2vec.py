@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course.checks import CheckFailed, passed, require
+from . import CheckFailed, passed, require
 
 __all__ = [
     "check_pair_count",
@@ -96,7 +96,7 @@ def check_cbow_softmax_gradient(fn: Callable) -> None:
     ``context`` is a list of word ids (repeats allowed); ``h`` is their mean; the loss is
     ``-log softmax(W_out h)[center]``.
     """
-    from course.word2vec.reference import cbow_softmax
+    from ..word2vec.reference import cbow_softmax
 
     rng = np.random.default_rng(5)
     V, D = 7, 3
@@ -128,7 +128,7 @@ def check_cbow_softmax_gradient(fn: Callable) -> None:
 
 
 def _planted_vectors():
-    from course.vectors import KeyedVectors
+    from ..vectors import KeyedVectors
 
     rng = np.random.default_rng(11)
     words = ["man", "woman", "king", "queen", "boy", "girl", "prince", "princess", "apple", "car"]
@@ -143,8 +143,8 @@ def _planted_vectors():
 
 def check_analogy(fn: Callable) -> None:
     """``fn(kv, a, b, c) -> str``: 3CosAdd, "a is to b as c is to ?", query words excluded."""
-    from course.evaluation import predict_analogies
-    from course.vectors import unit_rows
+    from ..evaluation import predict_analogies
+    from ..vectors import unit_rows
 
     kv = _planted_vectors()
     normed = unit_rows(kv.vectors)
@@ -173,7 +173,7 @@ def check_analogy(fn: Callable) -> None:
 # ---------------------------------------------------------------------------- chapter 07
 def check_huffman_code_lengths(fn: Callable) -> None:
     """``fn(counts) -> lengths``: code lengths of an optimal (Huffman) prefix code."""
-    from course.word2vec.huffman import HuffmanTree
+    from ..word2vec.huffman import HuffmanTree
 
     rng = np.random.default_rng(2)
     cases = [
@@ -207,7 +207,7 @@ def check_huffman_code_lengths(fn: Callable) -> None:
 
 
 def _tree_cases():
-    from course.word2vec.huffman import HuffmanTree
+    from ..word2vec.huffman import HuffmanTree
 
     rng = np.random.default_rng(3)
     for V, D in ((2, 3), (5, 4), (12, 3)):
@@ -232,7 +232,7 @@ def check_path_probability(fn: Callable) -> None:
 
 def check_hs_hidden_gradient(fn: Callable) -> None:
     """``fn(tree, hidden, node_vectors, word) -> ndarray (D,)``: d(-log P(word | h)) / dh."""
-    from course.word2vec.reference import skipgram_hierarchical
+    from ..word2vec.reference import skipgram_hierarchical
 
     for tree, h, U in _tree_cases():
         W_in = h[None, :].repeat(tree.vocab_size, axis=0)

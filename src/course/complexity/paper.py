@@ -258,8 +258,9 @@ def corpus_counts(min_count: int = 5, split: str = "train", subset: str = "full"
     ndarray of int64 with shape (V,)
     """
     from ..data import load_tokens
+    from ..data.vocab import frequency_order
 
     min_count = check_int(min_count, "min_count", "corpus_counts", low=1)
     _, ids, _ = load_tokens(split, subset)
-    counts = np.bincount(ids)
-    return np.sort(counts[counts >= min_count])[::-1].astype(np.int64)
+    counts = np.bincount(ids).astype(np.int64)
+    return counts[frequency_order(counts, min_count)]

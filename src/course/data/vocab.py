@@ -8,6 +8,23 @@ Ids: the ``specials`` first (in the order given), then the unknown-word token ``
 None), then the kept words by decreasing count, ties broken alphabetically, so the same corpus
 always gives the same ids.
 
+**One vocabulary builder.** Every vocabulary of the course is cut and ordered by
+:func:`frequency_order` (words seen at least ``min_count`` times, most frequent first, at most
+``max_size``), with one of two tie rules, each for a reason:
+
+* ``"alphabetical"``: :class:`Vocab`, the vocabulary of the language models (chapters 01-03, 09).
+  It depends only on the counts, not on the order of the text, and the shipped language models
+  are keyed to it.
+* ``"gensim"``: word2vec's vocabulary (:class:`course.word2vec.Word2Vec`,
+  :func:`course.evaluation.experiments.corpus_vocabulary`), so that ids match gensim's for the
+  side-by-side: of two words seen equally often, the one seen *later* first (gensim 4 sorts with
+  ``argsort(count)[::-1]``). :func:`frequency_order_of_ids` applies it to a corpus of ids.
+
+>>> frequency_order([3, 1, 3, 5], min_count=2)                    # words 0 and 2 tie: the later first
+array([3, 2, 0])
+>>> frequency_order([3, 1, 3, 5], ties="alphabetical", words=["b", "x", "a", "c"])
+array([3, 2, 0, 1])
+
 >>> v = Vocab(min_count=2).fit([["the", "cat"], ["the", "dog", "cat"], ["a"]])
 >>> v.index_to_key
 ['<unk>', 'cat', 'the']
@@ -24,6 +41,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from ..base.validation_data import _raise_bad_token
 from ..base.validation import (
     check_is_fitted,
@@ -33,7 +52,64 @@ from ..base.validation import (
     check_tokens,
 )
 
-__all__ = ["Vocab"]
+__all__ = ["Vocab", "TIES", "frequency_order", "frequency_order_of_ids"]
+
+TIES = ("gensim", "alphabetical")
+
+
+def frequency_order(counts, min_count: int = 1, max_size: int | None = None, *, ties: str = "gensim", words=None):
+    """Indices of the words a vocabulary keeps, in id order: at least ``min_count`` occurrences,
+    decreasing count, at most ``max_size`` of them.
+
+    Parameters
+    ----------
+    counts : array-like of int, shape (V,)
+        Every candidate word's count; for ``ties="gensim"``, in order of first occurrence.
+    min_count : int, default=1
+    max_size : int or None, default=None
+    ties : {"gensim", "alphabetical"}, default="gensim"
+        Of two words seen equally often: the later one in ``counts`` first (gensim), or the
+        alphabetically first (``words`` required).
+    words : sequence of str, optional
+        The candidates' spellings, for ``ties="alphabetical"``.
+
+    Returns
+    -------
+    ndarray of int64
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    kept = np.flatnonzero(counts >= min_count)
+    if ties == "gensim":
+        second = -np.arange(len(kept))
+    elif ties == "alphabetical":
+        if words is None or len(words) != len(counts):
+            raise ValueError("frequency_order(ties='alphabetical') needs the words, one per count.")
+        second = np.argsort(np.argsort(np.asarray(words, dtype=str)[kept], kind="stable"), kind="stable")
+    else:
+        raise ValueError(f"The 'ties' parameter of frequency_order must be one of {TIES}. Got {ties!r} instead.")
+    order = kept[np.lexsort((second, -counts[kept]))]
+    return order if max_size is None else order[:max_size]
+
+
+def frequency_order_of_ids(ids: np.ndarray, n_words: int, min_count: int = 1, max_size: int | None = None):
+    """:func:`frequency_order` with gensim's ties for a corpus of word ids.
+
+    Returns
+    -------
+    order : ndarray of int64
+        The kept word ids, in vocabulary order (ties: order of first occurrence in ``ids``, the
+        later first).
+    counts : ndarray of int64, shape (n_words,)
+        Every word id's count.
+
+    >>> frequency_order_of_ids(np.array([2, 0, 2, 1, 0, 3]), 4)
+    (array([0, 2, 3, 1]), array([2, 1, 2, 1]))
+    """
+    counts = np.bincount(ids, minlength=n_words).astype(np.int64)
+    first_seen = np.full(n_words, len(ids), dtype=np.int64)
+    np.minimum.at(first_seen, ids, np.arange(len(ids)))
+    seen = np.argsort(first_seen, kind="stable")  # word ids in order of first occurrence (unseen last)
+    return seen[frequency_order(counts[seen], min_count, max_size)], counts
 
 
 class Vocab:
@@ -111,12 +187,11 @@ class Vocab:
             raise
         check_token_values(counts, "sentences", "Vocab.fit", sentences)  # per distinct token: cheap
         reserved = list(self.specials) + ([self.unk] if self.unk is not None else [])
-        kept = sorted(
-            ((w, c) for w, c in counts.items() if c >= self.min_count and w not in reserved),
-            key=lambda wc: (-wc[1], wc[0]),
+        candidates = [(w, c) for w, c in counts.items() if w not in reserved]
+        order = frequency_order(
+            [c for _, c in candidates], self.min_count, self.max_size, ties="alphabetical", words=[w for w, _ in candidates]
         )
-        if self.max_size is not None:
-            kept = kept[: self.max_size]
+        kept = [candidates[i] for i in order]
         self.index_to_key = reserved + [w for w, _ in kept]
         self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
         self.counts_ = {**dict.fromkeys(reserved, 0), **dict(kept)}

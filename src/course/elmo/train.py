@@ -150,16 +150,8 @@ def train_bilm(
     return fit(model, task, config, progress=progress)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """``python -m course.elmo.train``: train the chapter's biLM on the LM subset and save it."""
-    from dataclasses import asdict
-
-    from ..base.notebook import default_threads, seed_everything
-    from ..data import Vocab, corpus_checksum, load_sentences, redistributable_names
-    from .bilm import BiLMConfig
-    from .chars import CharEncoder
-    from .checkpoint import save_checkpoint
-
+def _parser() -> argparse.ArgumentParser:
+    """The command line of :func:`main`."""
     parser = argparse.ArgumentParser(prog="python -m course.elmo.train", description=main.__doc__)
     parser.add_argument("--out", required=True, help="checkpoint file to write")
     parser.add_argument("--seed", type=int, default=0)
@@ -190,52 +182,37 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--init", default=None, help="start from this checkpoint's weights and vocabulary (continue training)"
     )
-    args = parser.parse_args(argv)
+    return parser
 
-    torch.set_num_threads(args.threads or default_threads())
-    seed_everything(args.seed)
-    train_sources = args.sources.split(",") if args.sources else redistributable_names()
-    train_sentences = load_sentences("train", subset="lm", sources=train_sources)
-    valid_sentences = load_sentences("valid", subset="lm")
-    test_sentences = load_sentences("test", subset="lm")
+
+def _start(args, train_sentences):
+    """The vocabulary, model config and earlier record to start from: ``--init``'s, or new ones."""
+    from ..data import Vocab
+    from .bilm import BiLMConfig
+
     if args.init is not None:
         from .checkpoint import load_checkpoint
 
         start = load_checkpoint(args.init)
-        vocab, config = start.vocab, start.model.config
-        previous = start.meta
-    else:
-        vocab = Vocab(min_count=args.min_count, max_size=args.max_size, specials=("</s>",)).fit(train_sentences)
-        config = BiLMConfig(
-            n_words=len(vocab),
-            max_word_length=args.max_word_length,
-            projection_dim=args.projection_dim,
-            hidden_size=args.hidden_size,
-            n_samples=args.n_samples,
-            dropout=args.dropout,
-        )
-        previous = None
-    chars = CharEncoder(config.max_word_length)
-    train_data = BiLMCorpus(train_sentences, vocab, chars)
-    valid_data = BiLMCorpus(valid_sentences, vocab, chars)
-    test_data = BiLMCorpus(test_sentences, vocab, chars)
-    train_config = TrainConfig(
-        batch_tokens=args.batch_tokens,
-        epochs=args.epochs,
-        max_steps=args.max_steps,
-        lr=args.lr,
-        min_lr=args.min_lr,
-        eval_interval=args.eval_interval,
-        patience=args.patience,
-        eval_tokens=args.eval_tokens,
-        seed=args.seed,
+        return start.vocab, start.model.config, start.meta, start.model.state_dict()
+    vocab = Vocab(min_count=args.min_count, max_size=args.max_size, specials=("</s>",)).fit(train_sentences)
+    config = BiLMConfig(
+        n_words=len(vocab),
+        max_word_length=args.max_word_length,
+        projection_dim=args.projection_dim,
+        hidden_size=args.hidden_size,
+        n_samples=args.n_samples,
+        dropout=args.dropout,
     )
-    model = BiLM(config)
-    if args.init is not None:
-        model.load_state_dict(start.model.state_dict())
-    history = train_bilm(model, train_data, valid_data, train_config)
-    valid = evaluate_bilm(model, valid_data)
-    test = evaluate_bilm(model, test_data)
+    return vocab, config, None, None
+
+
+def _record(args, argv, train_sources, train_config, train_data, history, valid, test, previous) -> dict:
+    """The checkpoint's metadata: command, data, training and perplexities (and an earlier stage's)."""
+    from dataclasses import asdict
+
+    from ..data import corpus_checksum
+
     meta = {
         "command": "python -m course.elmo.train " + " ".join(argv if argv is not None else sys.argv[1:]),
         "seed": args.seed,
@@ -265,6 +242,46 @@ def main(argv: list[str] | None = None) -> None:
         meta["command"] = previous["command"] + " && " + meta["command"]
         meta["seconds"] += previous["seconds"]
         meta["steps"] += previous["steps"]
+    return meta
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m course.elmo.train``: train the chapter's biLM on the LM subset and save it."""
+    from ..base.notebook import default_threads, seed_everything
+    from ..data import load_sentences, redistributable_names
+    from .chars import CharEncoder
+    from .checkpoint import save_checkpoint
+
+    args = _parser().parse_args(argv)
+    torch.set_num_threads(args.threads or default_threads())
+    seed_everything(args.seed)
+    train_sources = args.sources.split(",") if args.sources else redistributable_names()
+    train_sentences = load_sentences("train", subset="lm", sources=train_sources)
+    valid_sentences = load_sentences("valid", subset="lm")
+    test_sentences = load_sentences("test", subset="lm")
+    vocab, config, previous, weights = _start(args, train_sentences)
+    chars = CharEncoder(config.max_word_length)
+    train_data = BiLMCorpus(train_sentences, vocab, chars)
+    valid_data = BiLMCorpus(valid_sentences, vocab, chars)
+    test_data = BiLMCorpus(test_sentences, vocab, chars)
+    train_config = TrainConfig(
+        batch_tokens=args.batch_tokens,
+        epochs=args.epochs,
+        max_steps=args.max_steps,
+        lr=args.lr,
+        min_lr=args.min_lr,
+        eval_interval=args.eval_interval,
+        patience=args.patience,
+        eval_tokens=args.eval_tokens,
+        seed=args.seed,
+    )
+    model = BiLM(config)
+    if weights is not None:
+        model.load_state_dict(weights)
+    history = train_bilm(model, train_data, valid_data, train_config)
+    valid = evaluate_bilm(model, valid_data)
+    test = evaluate_bilm(model, test_data)
+    meta = _record(args, argv, train_sources, train_config, train_data, history, valid, test, previous)
     digest = save_checkpoint(args.out, model, vocab, meta, half=args.half)
     size = Path(args.out).stat().st_size
     print(

@@ -314,16 +314,12 @@ def corpus_vocabulary(split: str = "train", subset: str = "full", min_count: int
     counts : ndarray of int64, shape (V,)
     """
     from ..data import load_tokens
+    from ..data.vocab import frequency_order_of_ids
 
     min_count = check_int(min_count, "min_count", "corpus_vocabulary", low=1)
     words, ids, _ = load_tokens(split, subset)
-    counts = np.bincount(ids, minlength=len(words))
-    first_seen = np.full(len(words), len(ids), dtype=np.int64)
-    np.minimum.at(first_seen, ids, np.arange(len(ids)))
-    order = np.flatnonzero(counts >= min_count)
-    order = order[np.argsort(first_seen[order], kind="stable")]  # order of first occurrence
-    order = order[np.lexsort((-np.arange(len(order)), -counts[order]))]  # by count; ties as gensim
-    return [words[i] for i in order], counts[order].astype(np.int64)
+    order, counts = frequency_order_of_ids(ids, len(words), min_count)  # by count; ties as gensim
+    return [words[i] for i in order], counts[order]
 
 
 # ---------------------------------------------------------------------------- export

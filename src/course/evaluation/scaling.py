@@ -22,7 +22,6 @@ import numpy as np
 
 from ..base import cache
 from ..base.validation import check_int
-from ..vectors import KeyedVectors
 from .experiments import SETTINGS, _arch
 
 __all__ = ["GRID_DIMS", "GRID_SIZES", "GRID_SETTINGS", "sample_tokens", "train_sample", "common_questions", "grid"]
@@ -49,6 +48,7 @@ def sample_tokens(n_tokens: int, *, split: str = "train", subset: str = "full", 
     offsets : ndarray of shape (S + 1,)
     """
     from ..data import load_tokens
+    from ..data.arrays import take_sentences
 
     n_tokens = check_int(n_tokens, "n_tokens", "sample_tokens", low=1)
     words, ids, offsets = load_tokens(split, subset)
@@ -56,11 +56,7 @@ def sample_tokens(n_tokens: int, *, split: str = "train", subset: str = "full", 
     order = np.random.default_rng(seed).permutation(len(lengths))
     cum = np.cumsum(lengths[order])
     take = order[: int(np.searchsorted(cum, n_tokens)) + 1]
-    # The token positions of the chosen sentences, in the chosen order.
-    starts, lens = offsets[take], lengths[take]
-    new_offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
-    positions = np.repeat(starts - new_offsets[:-1], lens) + np.arange(new_offsets[-1])
-    return words, ids[positions], new_offsets
+    return (words, *take_sentences(ids, offsets, take))  # in the chosen order
 
 
 def train_sample(
@@ -86,6 +82,7 @@ def train_sample(
     """
     from .. import data
     from ..word2vec import Word2Vec
+    from ..word2vec.cache import from_payload, trained_payload
 
     trainer = Word2Vec(workers=1, progress=progress, **params)
     key = {**trainer.config.key(), "n_tokens": n_tokens, "sample_seed": sample_seed, "split": split, "subset": subset}
@@ -94,19 +91,10 @@ def train_sample(
     def compute():
         trainer.fit_tokens(*sample_tokens(n_tokens, split=split, subset=subset, seed=sample_seed))
         computed.append(True)
-        return {
-            "index_to_key": trainer.index_to_key_,
-            "vectors": np.asarray(trainer.wv.vectors),
-            "counts": trainer.counts_,
-            "train_seconds": trainer.train_seconds_,
-            "raw_words": trainer.raw_words_,
-            "epoch_losses": trainer.epoch_losses_,
-        }
+        return trained_payload(trainer)
 
     result = cache.cached("word2vec-sample", key, data.corpus_checksum(subset), compute)
-    info = {k: v for k, v in result.items() if k not in ("index_to_key", "vectors", "counts")}
-    info["from_cache"] = not computed
-    return KeyedVectors(result["index_to_key"], result["vectors"], counts=result["counts"]), info
+    return from_payload(result, bool(computed))
 
 
 def common_questions(models: Sequence, questions=None, restrict_vocab: int | None = 30000) -> list:

@@ -12,7 +12,10 @@ import numpy as np
 
 from .outcomes import Outcomes, percent_interval, verdict
 
-__all__ = ["tune_rows", "best_candidate", "tuned_rows"]
+__all__ = ["POOLED", "tune_rows", "best_candidate", "tuned_rows"]
+
+#: The first cell of :func:`tuned_rows`'s last row: the seeds pooled.
+POOLED = "all (mean)"
 
 
 def _candidates(o: Outcomes) -> dict[str, str]:
@@ -45,7 +48,7 @@ def tuned_rows(o: Outcomes, half: str = "test") -> list[list]:
     """One row per seed of the tuned runs: ours and gensim with intervals, their difference and McNemar's
     p, then what tuning bought ours: the tuned run against the untuned one of the same seed
     (``ours-<arch>-s<seed>`` of the ``main`` group), difference and p. Blank where a run is missing.
-    With two seeds or more, a last row ``"all (mean)"``: the mean accuracies, and both contrasts
+    With two seeds or more, a last row :data:`POOLED` (``"all (mean)"``): the mean accuracies, and both contrasts
     tested over every seed's questions at once (:meth:`Outcomes.compare_pooled`)."""
     seeds = sorted({o.runs[n]["seed"] for n in o.names("tuned")})
     rows = []
@@ -65,7 +68,7 @@ def tuned_rows(o: Outcomes, half: str = "test") -> list[list]:
 def _pooled_row(o: Outcomes, seeds: list[int], half: str) -> list:
     ours = [f"ours-tuned-s{s}" for s in seeds]
     pairs = [[(a, f"gensim-tuned-s{s}"), (a, f"ours-{o.runs[a]['arch']}-s{s}")] for s, a in zip(seeds, ours)]
-    row = ["all (mean)"]
+    row = [POOLED]
     for name in ("ours", "gensim"):
         runs = [f"{name}-tuned-s{s}" for s in seeds if f"{name}-tuned-s{s}" in o.codes]
         row.append(f"{100 * np.mean([o.score(r, half).accuracy for r in runs]):.1f}" if runs else "not run")

@@ -290,9 +290,9 @@ def _made_with(kind: str, path: Path) -> dict:
         meta = load_checkpoint(path, sha256=None).meta
         checksum = meta["train_corpus_checksum"]
     elif kind.startswith("word2vec"):
-        from ..evaluation.at_scale import _read_npz
+        from ..evaluation.at_scale import read_npz
 
-        meta = _read_npz(path, "a word2vec artifact")[1]
+        meta = read_npz(path, "a word2vec artifact")[1]
         checksum = meta["corpus_checksum"]
     else:
         from ..lm.at_scale import load_lm

@@ -30,8 +30,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from course.base.validation import check_finite, check_int
-
+from ..base.validation import check_finite, check_int
 from .word2vec_format import MAX_LOAD_BYTES, check_codec, read_word2vec_format, write_word2vec_format
 
 __all__ = ["KeyedVectors", "unit_rows", "MAX_LOAD_BYTES"]

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from course.base.files import atomic_open
+from ..base.files import atomic_open
 
 __all__ = ["MAX_LOAD_BYTES", "read_word2vec_format", "write_word2vec_format", "check_codec"]
 

@@ -13,10 +13,11 @@ from dataclasses import asdict
 import numpy as np
 
 from ..base import cache
+from ..vectors import KeyedVectors
 from .config import Word2VecConfig
-from .train import Word2Vec, _keyed_vectors
+from .train import Word2Vec
 
-__all__ = ["train_cached", "load_cached"]
+__all__ = ["train_cached", "load_cached", "trained_payload", "from_payload"]
 
 
 def _cache_key(config: Word2VecConfig, split: str, subset: str, sources) -> dict:
@@ -24,11 +25,27 @@ def _cache_key(config: Word2VecConfig, split: str, subset: str, sources) -> dict
     return {**config.key(), "split": split, "subset": subset, "sources": sources}
 
 
-def _from_payload(result: dict, computed: bool):
-    """``(wv, info)`` from a cache entry of :func:`train_cached` (arrays plus JSON values)."""
+def trained_payload(trainer: Word2Vec) -> dict:
+    """What a cache entry keeps of a fitted :class:`Word2Vec`: arrays plus JSON values."""
+    return {
+        "index_to_key": trainer.index_to_key_,
+        "vectors": np.asarray(trainer.wv.vectors),
+        "counts": trainer.counts_,
+        "train_seconds": trainer.train_seconds_,
+        "words_per_second": trainer.words_per_second_,
+        "raw_words": trainer.raw_words_,
+        "effective_words": trainer.effective_words_,
+        "epoch_losses": trainer.epoch_losses_,
+        "loss_history": trainer.loss_history_,
+        "config": asdict(trainer.config),
+    }
+
+
+def from_payload(result: dict, computed: bool):
+    """``(wv, info)`` from a cache entry written from :func:`trained_payload`."""
     info = {k: v for k, v in result.items() if k not in ("index_to_key", "vectors", "counts")}
     info["from_cache"] = not computed
-    return _keyed_vectors(result["index_to_key"], result["vectors"], result["counts"]), info
+    return KeyedVectors(list(result["index_to_key"]), result["vectors"], counts=result["counts"]), info
 
 
 def train_cached(
@@ -67,21 +84,10 @@ def train_cached(
         words, ids, offsets = data.load_tokens(split, subset, sources)
         trainer.fit_tokens(words, ids, offsets)
         computed.append(True)
-        return {
-            "index_to_key": trainer.index_to_key_,
-            "vectors": np.asarray(trainer.wv.vectors),
-            "counts": trainer.counts_,
-            "train_seconds": trainer.train_seconds_,
-            "words_per_second": trainer.words_per_second_,
-            "raw_words": trainer.raw_words_,
-            "effective_words": trainer.effective_words_,
-            "epoch_losses": trainer.epoch_losses_,
-            "loss_history": trainer.loss_history_,
-            "config": asdict(trainer.config),
-        }
+        return trained_payload(trainer)
 
     result = cache.cached("word2vec", key, data.corpus_checksum(subset, sources), compute)
-    return _from_payload(result, bool(computed))
+    return from_payload(result, bool(computed))
 
 
 def load_cached(*, split: str = "all", subset: str = "full", sources=None, **params):
@@ -105,4 +111,4 @@ def load_cached(*, split: str = "all", subset: str = "full", sources=None, **par
 
     config = Word2Vec(progress=False, **params).config  # validates
     result = cache.lookup("word2vec", _cache_key(config, split, subset, sources), data.corpus_checksum(subset, sources))
-    return None if result is None else _from_payload(result, False)
+    return None if result is None else from_payload(result, False)

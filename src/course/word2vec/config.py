@@ -26,6 +26,7 @@ from itertools import chain
 import numpy as np
 
 from ..base.validation import check_choice, check_float, check_int, check_sentences, check_token_values
+from ..data.vocab import frequency_order
 from .model import HS_MAX_STEPS
 from .subsampling import SUBSAMPLING_RULES
 
@@ -177,11 +178,9 @@ def _build_vocab(sentences, min_count: int, max_final_vocab: int | None, owner: 
         check_sentences(sentences, "sentences", owner, tokens=True)
         raise
     check_token_values(counter, "sentences", owner, sentences)  # per distinct token: cheap
-    items = [(w, n) for w, n in counter.items() if n >= min_count]  # in order of first occurrence
-    items = [items[i] for i in np.lexsort((-np.arange(len(items)), -np.array([n for _, n in items], dtype=np.int64)))]
-    if max_final_vocab is not None:
-        items = items[:max_final_vocab]
-    return [w for w, _ in items], np.array([n for _, n in items], dtype=np.int64)
+    items = list(counter.items())  # in order of first occurrence
+    order = frequency_order([n for _, n in items], min_count, max_final_vocab)  # gensim's ties
+    return [items[i][0] for i in order], np.array([items[i][1] for i in order], dtype=np.int64)
 
 
 def _check_token_arrays(words, ids, offsets, owner: str):

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..base.validation import check_int
 from ._common import as_generator
+from .subsampling import subsample_mask
 
 __all__ = [
     "reduced_windows",
@@ -40,6 +41,7 @@ __all__ = [
     "skipgram_pairs_reference",
     "skipgram_pairs",
     "cbow_contexts",
+    "chunk_examples",
 ]
 
 
@@ -214,3 +216,42 @@ def _cbow_contexts(ids, window, sentence_ids, windows) -> tuple[np.ndarray, np.n
     keep = mask.any(axis=1)
     contexts = np.where(mask, ids[positions], ids[:, None])[keep]  # (M, 2W)
     return contexts, mask[keep], ids[keep]
+
+
+def chunk_examples(ids, sentence_ids, rng, config, *, keep, noise=None, grouped=False):
+    """All training examples of one chunk of the corpus, as the trainer feeds them to the model.
+
+    In word2vec.c's order: drop unknown words (id -1), subsample frequent ones with the keep
+    probabilities ``keep`` (:mod:`course.word2vec.subsampling`), draw each centre's reduced window,
+    build the Skip-gram pairs or CBOW contexts, draw ``config.negative`` noise words per example
+    from ``noise`` (an :class:`~course.word2vec.negative_sampling.AliasTable`, or None).
+
+    ``config`` is a validated :class:`~course.word2vec.config.Word2VecConfig`: ``window`` was
+    checked once, where it entered, so these per-chunk calls skip the checks.
+
+    Returns
+    -------
+    n_words : int
+        Words left after dropping and subsampling (gensim's "effective words").
+    inputs, mask, outputs, negatives
+        Skip-gram: context words (B,), None, centre words (B,) (word2vec.c: the context word
+        predicts the centre). Skip-gram ``grouped`` by centre: padded context rows (M, C), their
+        mask (M, C), centres (M,). CBOW: the real context words end to end (R,), the offsets of
+        each example's first (M + 1,), centres (M,). ``negatives``: (B or M, K) or None.
+    """
+    known = ids >= 0
+    ids, sentence_ids = ids[known], sentence_ids[known]
+    if config.sample > 0:
+        kept = subsample_mask(ids, keep, rng)
+        ids, sentence_ids = ids[kept], sentence_ids[kept]
+    windows = _reduced_windows(len(ids), config.window, rng)
+    if grouped:  # Skip-gram pairs grouped by centre word: padded context rows + mask
+        inputs, mask, outputs = _cbow_contexts(ids, config.window, sentence_ids, windows)
+    elif config.sg == "skipgram":
+        centres, contexts = _skipgram_pairs(ids, config.window, sentence_ids, windows)
+        inputs, mask, outputs = contexts, None, centres
+    else:
+        contexts, mask, outputs = _cbow_contexts(ids, config.window, sentence_ids, windows)
+        inputs, mask = contexts[mask], np.concatenate([[0], np.cumsum(mask.sum(1))])
+    negatives = noise.sample((len(outputs), config.negative), rng) if noise is not None else None
+    return len(ids), inputs, mask, outputs, negatives

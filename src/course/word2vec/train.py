@@ -44,31 +44,23 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
 from ..base.notebook import default_threads
-from ..base.validation import check_divergence, check_nonempty, check_sentences
+from ..base.validation import check_nonempty, check_sentences
+from ..data.vocab import frequency_order_of_ids
+from ..vectors import KeyedVectors
+from .batch import Batch
 from .config import _OWNER, Word2VecConfig, _build_vocab, _check_bool, _check_token_arrays, _encode, _validate
-from .model import HS_MAX_STEPS, Batch, Word2VecModel
+from .model import HS_MAX_STEPS, Word2VecModel
 from .negative_sampling import AliasTable, noise_distribution
-from .pairs import _cbow_contexts, _reduced_windows, _skipgram_pairs
-from .subsampling import keep_probabilities, subsample_mask
+from .pairs import chunk_examples
+from .schedule import check_chunk, job_learning_rates, sentence_chunks, take_in_turn
+from .subsampling import keep_probabilities
 
 __all__ = ["Word2Vec"]
-
-
-def _chunks(offsets: np.ndarray, batch_words: int) -> list[tuple[int, int]]:
-    """Token ranges [start, end) of whole sentences with about ``batch_words`` raw words each."""
-    bounds = [0]
-    targets = np.arange(batch_words, offsets[-1], batch_words)
-    cut = np.unique(np.searchsorted(offsets, targets, side="left"))  # first sentence start >= target
-    bounds += [int(offsets[i]) for i in cut if 0 < offsets[i] < offsets[-1]]
-    bounds.append(int(offsets[-1]))
-    bounds = sorted(set(bounds))
-    return list(zip(bounds[:-1], bounds[1:]))
 
 
 class Word2Vec:
@@ -259,14 +251,7 @@ class Word2Vec:
         """
         c = self.config
         words, ids, offsets = _check_token_arrays(words, ids, offsets, f"{_OWNER}.fit_tokens")
-        counts_all = np.bincount(ids, minlength=len(words))
-        first_seen = np.full(len(words), len(ids), dtype=np.int64)
-        np.minimum.at(first_seen, ids, np.arange(len(ids)))
-        order = np.flatnonzero(counts_all >= c.min_count)
-        order = order[np.argsort(first_seen[order], kind="stable")]  # order of first occurrence, as build_vocab
-        order = order[np.lexsort((-np.arange(len(order)), -counts_all[order]))]  # gensim's order
-        if c.max_final_vocab is not None:
-            order = order[: c.max_final_vocab]
+        order, counts_all = frequency_order_of_ids(ids, len(words), c.min_count, c.max_final_vocab)  # as build_vocab
         remap = np.full(len(words), -1, dtype=np.int32)
         remap[order] = np.arange(len(order), dtype=np.int32)
         return self._fit_ids([words[i] for i in order], counts_all[order].astype(np.int64), remap[ids], offsets)
@@ -298,39 +283,20 @@ class Word2Vec:
         self._noise = AliasTable(noise_distribution(counts, c.ns_exponent)) if c.objective == "negative" else None
         self._grouped = c.sg == "skipgram" and (c.hs or (c.objective == "negative" and c.shared_negatives))
         self._train(ids, offsets)
-        self.wv = _keyed_vectors(self.index_to_key_, self.model_.W_in.numpy().copy(), counts)
+        self.wv = KeyedVectors(list(self.index_to_key_), self.model_.W_in.numpy().copy(), counts=counts)
         return self
 
     # ------------------------------------------------------------------------- training
-    def _examples(self, ids: np.ndarray, sentence_ids: np.ndarray, rng: np.random.Generator):
-        """All examples of one chunk: subsample, reduced windows, pairs or CBOW rows, noise words."""
-        c = self.config
-        known = ids >= 0
-        ids, sentence_ids = ids[known], sentence_ids[known]
-        if c.sample > 0:
-            kept = subsample_mask(ids, self._keep, rng)
-            ids, sentence_ids = ids[kept], sentence_ids[kept]
-        # c.window was checked once, in __init__: the per-chunk calls skip the checks
-        windows = _reduced_windows(len(ids), c.window, rng)
-        if self._grouped:  # Skip-gram pairs grouped by centre word: padded context rows + mask
-            inputs, mask, outputs = _cbow_contexts(ids, c.window, sentence_ids, windows)
-        elif c.sg == "skipgram":
-            centres, contexts = _skipgram_pairs(ids, c.window, sentence_ids, windows)
-            inputs, mask, outputs = contexts, None, centres  # word2vec.c: the context word predicts the centre
-        else:
-            contexts, mask, outputs = _cbow_contexts(ids, c.window, sentence_ids, windows)
-            # Packed form: the real context words end to end, and where each example's start.
-            inputs, mask = contexts[mask], np.concatenate([[0], np.cumsum(mask.sum(1))])
-        negatives = self._noise.sample((len(outputs), c.negative), rng) if self._noise is not None else None
-        return len(ids), inputs, mask, outputs, negatives
-
     def _train_chunk(self, ids, sentence_ids, rng, lr, pool=None) -> tuple[int, float, int]:
         """SGD over one chunk; returns (effective words, summed loss, number of examples).
 
         With a thread ``pool`` (synchronous mode), each minibatch is cut into one part per
         thread; the parts' updates are computed in parallel and applied in order.
         """
-        n_words, inputs, offsets, outputs, negatives = self._examples(ids, sentence_ids, rng)
+        c = self.config
+        n_words, inputs, offsets, outputs, negatives = chunk_examples(
+            ids, sentence_ids, rng, c, keep=self._keep, noise=self._noise, grouped=self._grouped
+        )
         t = lambda a: None if a is None else torch.from_numpy(a)  # noqa: E731 - zero-copy views
         inputs, offsets, outputs, negatives = t(inputs), t(offsets), t(outputs), t(negatives)
 
@@ -366,49 +332,18 @@ class Word2Vec:
                 total += update.loss
         return n_words, total, int(offsets.sum()) if grouped else n  # examples = pairs for Skip-gram
 
-    #: The weights are checked for nan and inf every this many chunks and after each epoch's last.
-    DIVERGENCE_CHECK_CHUNKS = 16
-
-    def _check_divergence(self, loss: float, j: int, jobs: list, n_chunks: int) -> None:
-        """Stop with a message naming ``alpha`` once the loss or the weights are nan or inf.
-
-        The chunk's loss is free (computed anyway with ``compute_loss``); the weights cost one
-        pass over both matrices, so they are checked every :attr:`DIVERGENCE_CHECK_CHUNKS`
-        chunks and at the end of every epoch.
-        """
-        epoch, k = jobs[j]
-        step = f"epoch {epoch + 1} of {self.config.epochs}, chunk {k + 1} of {n_chunks}"
-        kw = dict(
-            step=step,
-            lr_name="alpha",
-            lr=self.config.alpha,
-            owner=_OWNER,
-            default=Word2VecConfig.__dataclass_fields__["alpha"].default,
-        )
-        if self.compute_loss:
-            check_divergence(loss, "the loss", **kw)
-        if (j + 1) % self.DIVERGENCE_CHECK_CHUNKS == 0 or k == n_chunks - 1:
-            for name, weights in (("W_in", self.model_.W_in), ("W_out", self.model_.W_out)):
-                finite = torch.isfinite(weights)
-                if not bool(finite.all()):
-                    check_divergence(float(weights[~finite][0]), f"a weight of {name}", **kw)
-
     def _train(self, ids: np.ndarray, offsets: np.ndarray) -> None:
         from ..base.notebook import progress_bar
 
         c = self.config
         sentence_ids = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-        chunks = _chunks(offsets, c.batch_words)
-        words_per_epoch = int(offsets[-1])
-        total_words = c.epochs * words_per_epoch
+        chunks = sentence_chunks(offsets, c.batch_words)
+        total_words = c.epochs * int(offsets[-1])
         jobs = [(epoch, k) for epoch in range(c.epochs) for k in range(len(chunks))]
-        # Learning rate of each job: linear in the raw words processed before it (word2vec.c, gensim).
-        done_before = np.concatenate([[0], np.cumsum([chunks[k][1] - chunks[k][0] for _, k in jobs])[:-1]])
-        lrs = c.alpha - (c.alpha - c.min_alpha) * done_before / max(total_words, 1)
+        lrs = job_learning_rates([chunks[k][1] - chunks[k][0] for _, k in jobs], c.alpha, c.min_alpha)
         lock = threading.Lock()
-        state = {"next": 0, "words": 0, "effective": 0, "loss": np.zeros(c.epochs), "examples": np.zeros(c.epochs)}
+        state = {"words": 0, "effective": 0, "loss": np.zeros(c.epochs), "examples": np.zeros(c.epochs)}
         history: list[tuple[float, float]] = []
-        errors: list[BaseException] = []
         bar = progress_bar(
             self.progress, total=total_words, unit="word", unit_scale=True, desc="word2vec", mininterval=1.0
         )
@@ -416,48 +351,31 @@ class Word2Vec:
         synchronous = c.workers > 1 and not c.hogwild
         pool = ThreadPoolExecutor(c.workers - 1) if synchronous else None
 
-        def worker():
-            try:
-                while True:
-                    with lock:
-                        j = state["next"]
-                        state["next"] += 1
-                    if j >= len(jobs) or errors:
-                        return
-                    epoch, k = jobs[j]
-                    a, b = chunks[k]
-                    rng = np.random.default_rng([c.seed, epoch, k])
-                    n_eff, loss, n_ex = self._train_chunk(ids[a:b], sentence_ids[a:b], rng, float(lrs[j]), pool)
-                    self._check_divergence(loss, j, jobs, len(chunks))
-                    with lock:
-                        state["words"] += b - a
-                        state["effective"] += n_eff
-                        state["loss"][epoch] += loss
-                        state["examples"][epoch] += n_ex
-                        if self.compute_loss and n_ex:
-                            history.append((state["words"] / total_words, loss / n_ex))
-                        bar.update(b - a)
-            except BaseException as exc:  # surfaced in the calling thread
-                errors.append(exc)
+        def do_job(j):
+            epoch, k = jobs[j]
+            a, b = chunks[k]
+            rng = np.random.default_rng([c.seed, epoch, k])
+            n_eff, loss, n_ex = self._train_chunk(ids[a:b], sentence_ids[a:b], rng, float(lrs[j]), pool)
+            check_chunk(self.model_, c, loss if self.compute_loss else None, epoch, k, len(chunks), j)
+            with lock:
+                state["words"] += b - a
+                state["effective"] += n_eff
+                state["loss"][epoch] += loss
+                state["examples"][epoch] += n_ex
+                if self.compute_loss and n_ex:
+                    history.append((state["words"] / total_words, loss / n_ex))
+                bar.update(b - a)
 
         previous_threads = torch.get_num_threads()
         torch.set_num_threads(1)  # parallelism comes from the worker threads
         start = time.perf_counter()
-        try:
-            n_hogwild = c.workers - 1 if c.hogwild else 0
-            threads = [threading.Thread(target=worker, daemon=True) for _ in range(n_hogwild)]
-            for th in threads:
-                th.start()
-            worker()  # the calling thread works too
-            for th in threads:
-                th.join()
+        try:  # Hogwild: the threads take whole chunks in turn; else one thread, each minibatch split
+            take_in_turn(len(jobs), do_job, threads=c.workers if c.hogwild else 1)
         finally:
             torch.set_num_threads(previous_threads)
             bar.close()
             if pool is not None:
                 pool.shutdown()
-        if errors:
-            raise errors[0]
         self.train_seconds_ = time.perf_counter() - start
         self.raw_words_ = state["words"]
         self.effective_words_ = state["effective"]
@@ -473,23 +391,3 @@ class Word2Vec:
             f"Word2Vec(sg={c.sg!r}, objective={c.objective!r}, vector_size={c.vector_size}, window={c.window}, "
             f"negative={c.negative}, epochs={c.epochs})"
         )
-
-
-def _keyed_vectors(index_to_key, vectors, counts):
-    """The vectors in course.vectors.KeyedVectors (the math helper's container) if available."""
-    try:
-        from ..vectors import KeyedVectors
-    except ImportError:  # pragma: no cover - until course.vectors lands
-        return _PlainVectors(list(index_to_key), vectors, counts)
-    return KeyedVectors(list(index_to_key), vectors, counts=counts)
-
-
-@dataclass
-class _PlainVectors:  # pragma: no cover - stand-in until course.vectors exists
-    index_to_key: list
-    vectors: np.ndarray
-    counts: np.ndarray | None = None
-    key_to_index: dict = field(init=False)
-
-    def __post_init__(self):
-        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
