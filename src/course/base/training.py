@@ -120,6 +120,14 @@ class History:
     def tokens_per_second(self) -> float:
         return self.train_tokens / self.seconds if self.seconds > 0 else math.nan
 
+    def record_step(self, step: int, loss: float, lr: float, grad_norm: float, tokens: int) -> None:
+        """Append one update's record to the curves."""
+        self.train_tokens += tokens
+        self.step.append(step)
+        self.train_loss.append(loss)
+        self.lr.append(lr)
+        self.grad_norm.append(grad_norm)
+
 
 class LMScore(NamedTuple):
     """Mean negative log-likelihood per predicted token, the count, and ``exp(nll)``."""
@@ -251,6 +259,18 @@ def _save_progress(path: Path, model, optimizer, config, history, best_state, ba
     )
 
 
+def _update(model: nn.Module, optimizer, task: Task, batch: Any, lr: float, grad_clip: float | None):
+    """One optimizer update at learning rate ``lr``; return (loss, tokens, gradient norm before clipping)."""
+    for param_group in optimizer.param_groups:
+        param_group["lr"] = lr
+    loss, n_tokens = task.loss(model, batch)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    norm = nn.utils.clip_grad_norm_(model.parameters(), grad_clip or math.inf)
+    optimizer.step()
+    return loss.item(), n_tokens, float(norm)
+
+
 def fit(
     model: nn.Module,
     task: Task,
@@ -350,21 +370,10 @@ def fit(
             if step >= total:
                 break
             lr = lr_at(step, cfg, total)
-            for param_group in optimizer.param_groups:
-                param_group["lr"] = lr
-            loss, n_tokens = task.loss(model, batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            norm = nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip or math.inf)
-            optimizer.step()
+            loss_value, n_tokens, norm = _update(model, optimizer, task, batch, lr, cfg.grad_clip)
             step += 1
-            loss_value = loss.item()
             check_finite_loss(loss_value, "the training loss")  # free: read for the history anyway
-            history.train_tokens += n_tokens
-            history.step.append(step)
-            history.train_loss.append(loss_value)
-            history.lr.append(lr)
-            history.grad_norm.append(float(norm))
+            history.record_step(step, loss_value, lr, norm, n_tokens)
             bar.update(1)
             if progress and step % 10 == 0:
                 rate = history.train_tokens / (time.perf_counter() - start)

@@ -86,7 +86,7 @@ def table_rows(paths) -> list[str]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course.classroom", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     student = sub.add_parser("student", help="write the student edition of the chapters")
@@ -135,76 +135,91 @@ def main(argv: list[str] | None = None) -> int:
     verify = sub.add_parser("verify", help="write student edition + solutions notebooks for one nbval run")
     verify.add_argument("notebooks", nargs="*", type=Path)
     verify.add_argument("--out", type=Path, default=Path("_build/verify"))
-    args = parser.parse_args(argv)
+    return parser
 
-    if args.command == "student":
-        from .student import write_student_edition
 
-        paths = _chapters(args.notebooks, parser)
-        status = 0
-        for path in paths:
-            for v in lint(Chapter.read(path)):
-                print(f"warning: {v}", file=sys.stderr)
-                status = 1 if args.strict else status
-        if status:
-            print("refusing (--strict): fix the rules above first", file=sys.stderr)
-            return status
-        written, errors = write_student_edition(paths, args.out)
-        for path in written:
-            print(f"wrote {path}")
-        for error in errors:
-            print(f"error: {error}", file=sys.stderr)
-        return 1 if errors else 0
+def _student(args, parser) -> int:
+    from .student import write_student_edition
 
-    if args.command == "grade":
-        from .grade import Limits, check_out
-        from .grade import grade as run
+    paths = _chapters(args.notebooks, parser)
+    status = 0
+    for path in paths:
+        for v in lint(Chapter.read(path)):
+            print(f"warning: {v}", file=sys.stderr)
+            status = 1 if args.strict else status
+    if status:
+        print("refusing (--strict): fix the rules above first", file=sys.stderr)
+        return status
+    written, errors = write_student_edition(paths, args.out)
+    for path in written:
+        print(f"wrote {path}")
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    return 1 if errors else 0
 
-        if not args.submissions.is_dir():
-            parser.error(f"no folder {args.submissions}")
-        try:
-            check_out(args.out, args.submissions)
-        except ValueError as exc:
-            parser.error(str(exc))
-        sources = _sources(args.source, parser)
-        limits = Limits(args.timeout, args.notebook_timeout, args.memory)
-        rows = run(
-            args.submissions,
-            sources,
-            limits,
-            out=args.out,
-            read_only=args.read_only,
-            isolate=not args.no_sandbox,
-            progress=lambda m: print(m, flush=True),
-            warn=lambda m: print(m, file=sys.stderr, flush=True),
-        )
-        counts = {s: sum(r.status == s for r in rows) for s in ("pass", "fail", "manual")}
-        print(f"wrote {args.out}: {len(rows)} rows, " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-        return 0
 
-    if args.command == "verify":
-        import nbformat
+def _grade(args, parser) -> int:
+    from .grade import Limits, check_out
+    from .grade import grade as run
 
-        from .student import verification_notebook
+    if not args.submissions.is_dir():
+        parser.error(f"no folder {args.submissions}")
+    try:
+        check_out(args.out, args.submissions)
+    except ValueError as exc:
+        parser.error(str(exc))
+    sources = _sources(args.source, parser)
+    limits = Limits(args.timeout, args.notebook_timeout, args.memory)
+    rows = run(
+        args.submissions,
+        sources,
+        limits,
+        out=args.out,
+        read_only=args.read_only,
+        isolate=not args.no_sandbox,
+        progress=lambda m: print(m, flush=True),
+        warn=lambda m: print(m, file=sys.stderr, flush=True),
+    )
+    counts = {s: sum(r.status == s for r in rows) for s in ("pass", "fail", "manual")}
+    print(f"wrote {args.out}: {len(rows)} rows, " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    return 0
 
-        args.out.mkdir(parents=True, exist_ok=True)
-        for path in _chapters(args.notebooks, parser):
-            nbformat.write(verification_notebook(Chapter.read(path)), args.out / path.name)
-            print(f"wrote {args.out / path.name}")
-        return 0
 
-    if args.command == "lint":
-        found = 0
-        for path in _chapters(args.notebooks, parser):
-            violations = lint(Chapter.read(path))
-            found += len(violations)
-            print(f"{path}: {len(violations)} problem(s)")
-            for v in violations:
-                print(f"  {v}")
-        return 1 if found else 0
+def _verify(args, parser) -> int:
+    import nbformat
 
+    from .student import verification_notebook
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in _chapters(args.notebooks, parser):
+        nbformat.write(verification_notebook(Chapter.read(path)), args.out / path.name)
+        print(f"wrote {args.out / path.name}")
+    return 0
+
+
+def _lint(args, parser) -> int:
+    found = 0
+    for path in _chapters(args.notebooks, parser):
+        violations = lint(Chapter.read(path))
+        found += len(violations)
+        print(f"{path}: {len(violations)} problem(s)")
+        for v in violations:
+            print(f"  {v}")
+    return 1 if found else 0
+
+
+def _table(args, parser) -> int:
     print("\n".join(table_rows(_chapters(args.notebooks, parser))))
     return 0
+
+
+_COMMANDS = {"student": _student, "grade": _grade, "verify": _verify, "lint": _lint, "table": _table}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return _COMMANDS[args.command](args, parser)
 
 
 if __name__ == "__main__":
