@@ -14,7 +14,7 @@ sources in :mod:`course.pretrained` do not include them.
   text, so a sentence lands in the same split on every machine and in every run, whatever the
   file order.
 - :func:`load_misspellings`: 500 (correction, misspelling) pairs from the Birkbeck spelling
-  error corpus (Mitton 1985), words that no word-level model has seen.
+  error corpus (Mitton 1987), words that no word-level model has seen.
 
 >>> split_of("a fine film .")
 'test'

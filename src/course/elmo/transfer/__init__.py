@@ -7,7 +7,7 @@
 - :mod:`.experiments`: the chapter's experiments end to end, and :func:`report` (``--json``).
 """
 
-from .experiments import FRACTIONS, INPUTS, curve, pos, report, sentiment, sentiment_data, spelling
+from .experiments import FRACTIONS, INPUTS, compare_inputs, curve, pos, report, sentiment_data, spelling
 from .features import sentence_layers, static_sentence_vectors, static_token_vectors, token_layers, word_layer0
 from .sentiment import BagOfWords, Result, SentenceInput, fit_and_score, subsample
 from .spelling import SpellingResult, correction_hits
@@ -19,7 +19,7 @@ __all__ = [
     "curve",
     "pos",
     "report",
-    "sentiment",
+    "compare_inputs",
     "sentiment_data",
     "spelling",
     "sentence_layers",

@@ -18,7 +18,17 @@ from .sentiment import BagOfWords, Result, SentenceInput, fit_and_score, subsamp
 from .spelling import correction_hits
 from .tagging import train_tagger
 
-__all__ = ["INPUTS", "FRACTIONS", "SentimentData", "sentiment_data", "sentiment", "curve", "pos", "spelling", "report"]
+__all__ = [
+    "INPUTS",
+    "FRACTIONS",
+    "SentimentData",
+    "sentiment_data",
+    "compare_inputs",
+    "curve",
+    "pos",
+    "spelling",
+    "report",
+]
 
 #: The inputs compared on the sentence task, in the order of the tables.
 INPUTS = ("bag of words", "word2vec", "ELMo layer 0", "ELMo top layer", "ELMo average", "ELMo mix")
@@ -79,16 +89,16 @@ def _input(data: SentimentData, name: str, rows=slice(None)) -> SentenceInput:
     return SentenceInput(mode, src["train"][rows], src["dev"], src["test"], layer)
 
 
-def sentiment(data: SentimentData, rows=slice(None), inputs=INPUTS) -> dict[str, Result]:
+def compare_inputs(data: SentimentData, rows=slice(None), inputs=INPUTS) -> dict[str, Result]:
     """Every input's test result with the task model trained on ``rows`` of the training sentences."""
     y = data.labels
     return {name: fit_and_score(_input(data, name, rows), y["train"][rows], y["dev"], y["test"]) for name in inputs}
 
 
 def curve(data: SentimentData, fractions=FRACTIONS, inputs=INPUTS, seed: int = 0) -> dict[float, dict[str, Result]]:
-    """:func:`sentiment` on nested random shares of the training sentences (one fixed shuffle)."""
+    """:func:`compare_inputs` on nested random shares of the training sentences (one fixed shuffle)."""
     n = len(data.labels["train"])
-    return {f: sentiment(data, subsample(n, f, seed), inputs) for f in fractions}
+    return {f: compare_inputs(data, subsample(n, f, seed), inputs) for f in fractions}
 
 
 def pos(checkpoint=None, kv=None, train_sentences: int = 3000, dev_sentences: int = 300, epochs: int = 6) -> dict:

@@ -11,7 +11,8 @@ for two classes). For ELMo inputs the pooled layers are first combined:
 
 A bag-of-words baseline is the same linear layer on a binary vector of the words a sentence
 contains (:class:`BagOfWords`). Each feature is standardised with the training sentences'
-statistics. The L2 penalty (on the linear layer only, never on the mix) is chosen on the dev
+statistics. The L2 penalty (on the linear layer's effective weights :math:`\gamma W`, never on
+the mixing weights) is chosen on the dev
 sentences from :data:`PENALTIES`; the test sentences are scored once, with the chosen penalty.
 
 >>> import numpy as np
@@ -39,7 +40,7 @@ from ..scalar_mix import ScalarMix
 __all__ = ["PENALTIES", "MODES", "SentenceInput", "BagOfWords", "Result", "fit_and_score", "subsample"]
 
 #: L2 penalties tried on dev (the weight of ``sum(W ** 2) / 2`` added to the mean loss).
-PENALTIES: tuple[float, ...] = (1e-4, 1e-3, 1e-2, 1e-1)
+PENALTIES: tuple[float, ...] = (1e-3, 1e-2, 1e-1, 1.0, 10.0)
 #: How the input's layers are combined before the linear layer.
 MODES = ("static", "layer", "average", "mix")
 
@@ -134,7 +135,10 @@ def _fit(inp: SentenceInput, x: torch.Tensor, y: torch.Tensor, penalty: float, s
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     for _ in range(steps):  # full batch: a few thousand sentences
         optimizer.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y) + penalty / 2 * model.linear.weight.pow(2).sum()
+        weight = model.linear.weight
+        if model.mix is not None:  # penalise the effective weights gamma * W: else a growing gamma undoes the penalty
+            weight = model.mix.gamma * weight
+        loss = F.cross_entropy(model(x), y) + penalty / 2 * weight.pow(2).sum()
         loss.backward()
         optimizer.step()
     return model.eval()
