@@ -181,3 +181,56 @@ def test_correction_hits_excludes_the_misspelling_and_counts_missing_vectors():
     assert none.pairs == 0
     with pytest.raises(ValueError, match="corrections"):
         correction_hits(cand, words, np.ones((2, 2)), ["cat"])
+
+
+def _pattern_and_probing_data() -> bool:
+    from course.base.paths import data_dir
+
+    pkgs = data_dir() / "cache" / "pkgs"
+    return (pkgs / "python3-pattern" / ".complete").exists() and any(pkgs.glob("*/.complete"))
+
+
+@pytest.mark.skipif(not _pattern_and_probing_data(), reason="the labelled data are not fetched (make data)")
+def test_cli_json_on_a_quick_configuration(monkeypatch, capsys):
+    """``python -m course.elmo.transfer --json`` end to end, on a tiny biLM and few sentences.
+
+    The real data (Pang & Lee, OANC, WSJ, Birkbeck) are read; the biLM and the word vectors are
+    replaced by tiny ones so the run takes seconds. The JSON must hold every table the chapter
+    prints, with values that are probabilities and tests that agree with their own counts.
+    """
+    import json
+
+    from course.data.transfer import load_misspellings
+    from course.elmo.transfer import __main__ as cli
+    from course.elmo.transfer import experiments
+
+    from course.elmo.transfer import features
+
+    monkeypatch.setattr(features, "cached", lambda name, params, digest, compute: compute())  # no cache files
+    words = sorted({c for c, _ in load_misspellings()[:80]} | {"the", "a", "film", "good", "bad"})
+    rng = np.random.default_rng(0)
+    kv = KeyedVectors(words, rng.normal(size=(len(words), 4)).astype(np.float32))
+    monkeypatch.setattr(experiments, "_resources", lambda: (tiny_checkpoint(), kv))
+    args = ["--json", "--sentences", "40", "--fractions", "0.5,1", "--pos-train", "30", "--pos-dev", "10"]
+    assert cli.main(args + ["--pos-test", "8", "--pairs", "80", "--candidates", str(len(words))]) == 0
+    out = json.loads(capsys.readouterr().out)
+    sentiment = out["sentiment"]
+    assert set(sentiment["inputs"]) == set(experiments.INPUTS)
+    assert sentiment["test_sentences"] == 40 and sentiment["train_sentences"] == 40
+    for r in sentiment["inputs"].values():
+        assert 0 <= r["ci95"][0] <= r["accuracy"] <= r["ci95"][1] <= 1
+    assert set(sentiment["curve"]) == {"0.5", "1.0"} and set(sentiment["curve_mix_vs_word2vec"]) == {"0.5", "1.0"}
+    assert sentiment["curve"]["1.0"] == {k: v["accuracy"] for k, v in sentiment["inputs"].items()}
+    gap = sentiment["curve"]["1.0"]["ELMo mix"] - sentiment["curve"]["1.0"]["word2vec"]
+    assert sentiment["mix_vs_word2vec"]["difference"] == pytest.approx(gap, abs=1e-3)
+    assert len(sentiment["mix"]["weights"]) == 3 and sum(sentiment["mix"]["weights"]) == pytest.approx(1, abs=1e-3)
+    pos = out["pos"]
+    assert set(pos["inputs"]) == {"word2vec", "ELMo layer 0", "ELMo mix"}
+    assert 0 < pos["unseen_tokens"] < pos["test_tokens"]
+    assert set(pos["mix_vs_word2vec"]) == {"all", "unseen"}
+    assert 0 <= pos["mix_vs_word2vec"]["unseen"]["p_value"] <= 1
+    spelled = out["misspellings"]
+    assert 0 < spelled["pairs_counted"] <= 80
+    assert spelled["inputs"]["word2vec"]["no_vector"] > 0  # misspellings are not in the vocabulary
+    with pytest.raises(ValueError, match="end with 1.0"):
+        experiments.report(fractions=(0.5,))

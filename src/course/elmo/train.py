@@ -131,6 +131,7 @@ def train_bilm(
     config: TrainConfig = TrainConfig(),
     *,
     progress: bool = True,
+    resume: str | Path | None = None,
 ) -> History:
     """Train ``model`` in place; return the :class:`~course.base.training.History`.
 
@@ -138,7 +139,10 @@ def train_bilm(
     the sampled softmax with ``config.seed``. ``History.train_loss`` and ``valid_loss`` hold the
     biLM loss: the *sum* of the two directions' mean NLL (the training loss is the sampled-softmax
     estimate when ``model.config.n_samples > 0``). The model ends with the weights of the best
-    validation evaluation, in eval mode.
+    validation evaluation, in eval mode. ``resume`` names a progress file that :func:`fit
+    <course.base.training.fit>` writes every five minutes and goes on from when the run is started
+    again (the sampled softmax's negatives then come from a reseeded sampler, so a resumed run is
+    not bit-identical to an uninterrupted one).
     """
     if config.bptt is not None:
         raise ValueError("train_bilm trains on whole sentences: TrainConfig.bptt must be None.")
@@ -147,7 +151,7 @@ def train_bilm(
     task = BiLMTask(train_corpus, valid_corpus, config)
     torch.manual_seed(config.seed)
     model.reseed(config.seed)
-    return fit(model, task, config, progress=progress)
+    return fit(model, task, config, progress=progress, resume=resume)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -178,6 +182,11 @@ def _parser() -> argparse.ArgumentParser:
         help="comma-separated corpus sources to train on (default: every redistributable source "
         "of the course corpus, so the checkpoint may be committed); valid and test always "
         "use the whole LM subset, to stay comparable with chapters 01-03",
+    )
+    parser.add_argument(
+        "--resume",
+        default=None,
+        help="progress file: saved every five minutes, and the run goes on from it when started again",
     )
     parser.add_argument(
         "--init", default=None, help="start from this checkpoint's weights and vocabulary (continue training)"
@@ -278,7 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     model = BiLM(config)
     if weights is not None:
         model.load_state_dict(weights)
-    history = train_bilm(model, train_data, valid_data, train_config)
+    history = train_bilm(model, train_data, valid_data, train_config, resume=args.resume)
     valid = evaluate_bilm(model, valid_data)
     test = evaluate_bilm(model, test_data)
     meta = _record(args, argv, train_sources, train_config, train_data, history, valid, test, previous)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...base.validation import check_int
 from ...evaluation.statistics import mcnemar_exact
 from . import features
 from .sentiment import BagOfWords, Result, SentenceInput, fit_and_score, subsample
@@ -27,6 +28,8 @@ __all__ = [
     "curve",
     "pos",
     "spelling",
+    "curve_tests",
+    "pos_tests",
     "report",
 ]
 
@@ -55,13 +58,19 @@ class SentimentData:
     coverage: float  # share of tokens with a word2vec vector
 
 
-def sentiment_data(checkpoint=None, kv=None) -> SentimentData:
-    """Load Pang & Lee's sentences, split them by hash and compute every input's features."""
+def sentiment_data(checkpoint=None, kv=None, max_per_split: int | None = None) -> SentimentData:
+    """Load Pang & Lee's sentences, split them by hash and compute every input's features.
+
+    ``max_per_split`` keeps only the first sentences of each split (a quick run; the chapter uses all).
+    """
     from ...data.transfer import load_sentiment, split_sentiment
 
     if checkpoint is None or kv is None:
         checkpoint, kv = _resources()
     splits = split_sentiment(load_sentiment())
+    if max_per_split is not None:
+        check_int(max_per_split, "max_per_split", "sentiment_data", low=2)
+        splits = {k: v[:max_per_split] for k, v in splits.items()}
     toks = {k: [list(s.tokens) for s in v] for k, v in splits.items()}
     labels = {k: np.array([s.label for s in v]) for k, v in splits.items()}
     every = toks["train"] + toks["dev"] + toks["test"]
@@ -101,10 +110,18 @@ def curve(data: SentimentData, fractions=FRACTIONS, inputs=INPUTS, seed: int = 0
     return {f: compare_inputs(data, subsample(n, f, seed), inputs) for f in fractions}
 
 
-def pos(checkpoint=None, kv=None, train_sentences: int = 3000, dev_sentences: int = 300, epochs: int = 6) -> dict:
+def pos(
+    checkpoint=None,
+    kv=None,
+    train_sentences: int = 3000,
+    dev_sentences: int = 300,
+    epochs: int = 6,
+    test_sentences: int | None = None,
+) -> dict:
     """BiLSTM taggers on word2vec, ELMo layer 0 and the ELMo mix: OANC (silver) -> WSJ (gold).
 
-    The last ``dev_sentences`` of the first ``train_sentences`` OANC sentences choose the epoch.
+    The last ``dev_sentences`` of the first ``train_sentences`` OANC sentences choose the epoch;
+    ``test_sentences`` keeps only the first WSJ sentences (a quick run; the chapter uses all 1,001).
     Returns ``{"results": {input: TaggerResult}, "unseen": bool mask of test tokens whose word is
     not in the training sentences, "coverage": word2vec's share of test tokens}``.
     """
@@ -112,8 +129,9 @@ def pos(checkpoint=None, kv=None, train_sentences: int = 3000, dev_sentences: in
 
     if checkpoint is None or kv is None:
         checkpoint, kv = _resources()
+    check_int(dev_sentences, "dev_sentences", "pos", low=1, high=train_sentences - 1)
     oanc = load_tagged_sentences("oanc", max_sentences=train_sentences)
-    wsj = load_tagged_sentences("wsj")
+    wsj = load_tagged_sentences("wsj", max_sentences=test_sentences)
     tags = sorted({t for _, ts in oanc + wsj for t in ts})
     tag_id = {t: i for i, t in enumerate(tags)}
     words = [w for w, _ in oanc + wsj]
@@ -134,17 +152,18 @@ def pos(checkpoint=None, kv=None, train_sentences: int = 3000, dev_sentences: in
     return {"results": results, "unseen": unseen, "coverage": coverage, "tags": len(tags)}
 
 
-def spelling(checkpoint=None, kv=None, k: int = 1, restrict: int = 30_000) -> dict:
+def spelling(checkpoint=None, kv=None, k: int = 1, restrict: int = 30_000, max_pairs: int | None = None) -> dict:
     """Misspellings -> correction by nearest neighbour: ELMo layer 0 against word2vec.
 
     The candidates are the ``restrict`` most frequent words of the word2vec vocabulary (the same
-    list for both methods, so they answer the same question).
+    list for both methods, so they answer the same question); ``max_pairs`` keeps only the first
+    pairs of the file (a quick run).
     """
     from ...data.transfer import load_misspellings
 
     if checkpoint is None or kv is None:
         checkpoint, kv = _resources()
-    pairs = load_misspellings()
+    pairs = load_misspellings()[:max_pairs]
     candidates = kv.index_to_key[:restrict]
     corrections, misspelled = [c for c, _ in pairs], [m for _, m in pairs]
     cand0 = features.word_layer0(checkpoint, candidates)
@@ -168,20 +187,66 @@ def spelling(checkpoint=None, kv=None, k: int = 1, restrict: int = 30_000) -> di
     }
 
 
+def curve_tests(curve_results: dict, a: str = "ELMo mix", b: str = "word2vec") -> dict:
+    """McNemar's exact test of input ``a`` against ``b`` at every share of the curve (same test sentences).
+
+    >>> from types import SimpleNamespace as R
+    >>> res = {0.5: {"x": R(correct=np.array([1, 1, 1, 0], bool)), "y": R(correct=np.array([0, 0, 1, 0], bool))}}
+    >>> t = curve_tests(res, "x", "y")[0.5]
+    >>> t.difference, t.only_a, t.only_b, t.p_value
+    (0.5, 2, 0, 0.5)
+    """
+    return {f: mcnemar_exact(rs[a].correct, rs[b].correct) for f, rs in curve_results.items()}
+
+
+def pos_tests(pos_results: dict, a: str = "ELMo mix", b: str = "word2vec") -> dict:
+    """McNemar's exact test of tagger ``a`` against ``b`` on every test token and on the unseen ones."""
+    ra, rb, unseen = pos_results["results"][a], pos_results["results"][b], pos_results["unseen"]
+    return {
+        "all": mcnemar_exact(ra.correct, rb.correct),
+        "unseen": mcnemar_exact(ra.correct[unseen], rb.correct[unseen]),
+    }
+
+
+def _test(t) -> dict:
+    return {"difference": round(float(t.difference), 4), "p_value": float(f"{t.p_value:.4g}")}
+
+
 def _acc(r) -> dict:
     return {"accuracy": round(float(r.accuracy), 4), "ci95": [round(float(r.low), 4), round(float(r.high), 4)]}
 
 
-def report(data: SentimentData | None = None, curve_results=None, pos_results=None, spelling_results=None) -> dict:
-    """The transfer results as JSON values (computed when not given)."""
+def report(
+    data: SentimentData | None = None,
+    curve_results=None,
+    pos_results=None,
+    spelling_results=None,
+    *,
+    max_sentences: int | None = None,
+    fractions=FRACTIONS,
+    pos_train: int = 3000,
+    pos_dev: int = 300,
+    pos_test: int | None = None,
+    max_pairs: int | None = None,
+    candidates: int = 30_000,
+) -> dict:
+    """The transfer results as JSON values (computed when not given).
+
+    The keyword arguments make a quick run (fewer sentences, shares, tagger sentences and
+    misspellings); their defaults are the chapter's. ``fractions`` must end with 1.0, the whole
+    training split, from which the main table comes.
+    """
+    if not fractions or fractions[-1] != 1.0:
+        raise ValueError(f"report: fractions must end with 1.0 (the whole training split); got {fractions!r}.")
     checkpoint, kv = _resources()
-    data = data or sentiment_data(checkpoint, kv)
-    curve_results = curve_results or curve(data)
+    data = data or sentiment_data(checkpoint, kv, max_sentences)
+    curve_results = curve_results or curve(data, fractions)
     full = curve_results[1.0]
-    pos_results = pos_results or pos(checkpoint, kv)
-    spelling_results = spelling_results or spelling(checkpoint, kv)
+    pos_results = pos_results or pos(checkpoint, kv, pos_train, pos_dev, test_sentences=pos_test)
+    spelling_results = spelling_results or spelling(checkpoint, kv, restrict=candidates, max_pairs=max_pairs)
     test = mcnemar_exact(full["ELMo mix"].correct, full["word2vec"].correct)
     unseen = pos_results["unseen"]
+    tagging = pos_tests(pos_results)
     return {
         "sentiment": {
             "test_sentences": int(len(data.labels["test"])),
@@ -195,6 +260,7 @@ def report(data: SentimentData | None = None, curve_results=None, pos_results=No
             "curve": {
                 str(f): {name: round(float(r.accuracy), 4) for name, r in rs.items()} for f, rs in curve_results.items()
             },
+            "curve_mix_vs_word2vec": {str(f): _test(t) for f, t in curve_tests(curve_results).items()},
         },
         "pos": {
             "test_tokens": int(len(unseen)),
@@ -202,6 +268,11 @@ def report(data: SentimentData | None = None, curve_results=None, pos_results=No
             "inputs": {
                 name: {**_acc(r), "unseen_accuracy": round(float(r.correct[unseen].mean()), 4)}
                 for name, r in pos_results["results"].items()
+            },
+            "mix_vs_word2vec": {k: _test(t) for k, t in tagging.items()},
+            "mix": {
+                "weights": [round(float(w), 4) for w in pos_results["results"]["ELMo mix"].weights],
+                "gamma": round(float(pos_results["results"]["ELMo mix"].gamma), 4),
             },
         },
         "misspellings": {
