@@ -194,3 +194,32 @@ def test_layer0_is_the_normalised_token_encoding():
     )
     plain = tiny(token_norm=False)
     torch.testing.assert_close(plain.layers(chars, lengths)[0], plain.token_encoder(chars))
+
+
+def test_token_nll_per_sentence_matches_evaluate_and_the_softmax_by_hand():
+    """token_nll_bilm: one value per predicted token, sentences in corpus order, means = evaluate_bilm's."""
+    import numpy as np
+
+    from course.data import Vocab
+    from course.elmo.batching import BiLMCorpus
+    from course.elmo.train import evaluate_bilm, token_nll_bilm
+
+    sentences = [["the", "cat", "sat"], ["a", "dog"], ["the", "dog", "sat", "down", "here"], ["cat"]]
+    vocab = Vocab(specials=("</s>",)).fit(sentences)
+    torch.manual_seed(0)
+    model = tiny(n_words=len(vocab)).eval()
+    corpus = BiLMCorpus(sentences, vocab, CharEncoder(model.config.max_word_length))
+    forward, backward = token_nll_bilm(model, corpus, batch_tokens=8)  # several length groups, shuffled order
+    assert forward.shape == backward.shape == (sum(len(s) + 1 for s in sentences),)
+    fwd, bwd = evaluate_bilm(model, corpus)
+    assert forward.mean() == pytest.approx(fwd.nll, rel=1e-5) and backward.mean() == pytest.approx(bwd.nll, rel=1e-5)
+    # the second sentence's tokens, by hand: forward predicts a, dog, </s>; backward </s>(=<s>), a, dog
+    chars, targets = corpus.batch([1])
+    with torch.no_grad():
+        logits = model.direction_logits(chars, torch.tensor([targets.shape[1]]))
+    logp = [torch.log_softmax(lg[0], dim=-1) for lg in logits]
+    ids = targets[0].tolist()  # <S> a dog </S>
+    by_hand_f = [-float(logp[0][k, ids[k + 1]]) for k in range(3)]
+    by_hand_b = [-float(logp[1][k - 1, ids[k - 1]]) for k in range(1, 4)]  # position k predicts t_{k-1}
+    np.testing.assert_allclose(forward[4:7], by_hand_f, rtol=1e-5)
+    np.testing.assert_allclose(backward[4:7], by_hand_b, rtol=1e-5)

@@ -283,6 +283,27 @@ class BiLM(nn.Module):
         logits = self.direction_logits(chars, self._lengths_from_targets(targets))
         return self._cross_entropies(*logits, targets, reduction="sum")
 
+    def position_nll(self, chars: torch.Tensor, targets: torch.Tensor):
+        """Negative log-likelihood of every predicted position, each direction (exact softmax).
+
+        Parameters
+        ----------
+        chars : LongTensor of shape (B, T, W)
+        targets : LongTensor of shape (B, T)
+            Word ids of every position, :data:`IGNORE` at padding.
+
+        Returns
+        -------
+        forward_nll, backward_nll : Tensor of shape (B, T - 1)
+            In nats, aligned with :func:`direction_targets`; 0 where its target is :data:`IGNORE`.
+            Their sums are :meth:`nll`'s.
+        """
+        check_token_ids(targets, "targets", "BiLM.position_nll", self.config.n_words, ignore_index=IGNORE)
+        logits = self.direction_logits(chars, self._lengths_from_targets(targets))
+        f, b, _, _ = self._cross_entropies(*logits, targets, reduction="none")
+        forward_targets, backward_targets = direction_targets(targets)
+        return f.view(forward_targets.shape), b.view(backward_targets.shape)
+
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
         """``(logits, loss)``.
 

@@ -36,14 +36,15 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from ..base.batching import group_by_length
 from ..base.training import History, LMScore, TrainConfig, fit, perplexity
 from .batching import BiLMCorpus
-from .bilm import IGNORE, BiLM
+from .bilm import IGNORE, BiLM, direction_targets
 
-__all__ = ["TrainConfig", "BiLMTask", "evaluate_bilm", "train_bilm", "main"]
+__all__ = ["TrainConfig", "BiLMTask", "evaluate_bilm", "token_nll_bilm", "train_bilm", "main"]
 
 
 @torch.no_grad()
@@ -91,6 +92,35 @@ def evaluate_bilm(
     model.train(was_training)
     scores = [LMScore(s / n, n, perplexity(s / n)) for s, n in zip(sums, counts)]
     return scores[0], scores[1]
+
+
+@torch.no_grad()
+def token_nll_bilm(model: BiLM, corpus: BiLMCorpus, *, batch_tokens: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """Each direction's negative log-likelihood of every predicted token, sentence by sentence.
+
+    The forward direction's tokens of a sentence are ``t_1 .. t_N, </s>``, in that order (the order of
+    :meth:`NGramLM.token_logprobs <course.lm.ngram.NGramLM.token_logprobs>` and of the language
+    models of chapters 02-03); the backward direction's are ``<s>, t_1 .. t_N`` (each predicted from
+    the words after it). Sentences come in the corpus's order, so a paired comparison that resamples
+    whole sentences (:func:`course.evaluation.statistics.perplexity_ratio`) can use either.
+
+    Returns
+    -------
+    forward, backward : ndarray of shape (N,), float64
+        Their means are :func:`evaluate_bilm`'s ``nll`` of each direction.
+    """
+    was_training = model.training
+    model.eval()
+    rows: list[list] = [[None] * len(corpus), [None] * len(corpus)]
+    for group in group_by_length([len(r) for r in corpus.rows], batch_tokens, owner="token_nll_bilm"):
+        chars, targets = corpus.batch(group)
+        values = model.position_nll(chars, targets)
+        for direction, (nll, wanted) in enumerate(zip(values, direction_targets(targets))):
+            for row, i in enumerate(group):
+                rows[direction][i] = nll[row][wanted[row] != IGNORE].double().numpy()
+    model.train(was_training)
+    forward, backward = (np.concatenate(r) if r else np.zeros(0) for r in rows)
+    return forward, backward
 
 
 class BiLMTask:
