@@ -202,9 +202,7 @@ def test_cli_json_on_a_quick_configuration(monkeypatch, capsys):
 
     from course.data.transfer import load_misspellings
     from course.elmo.transfer import __main__ as cli
-    from course.elmo.transfer import experiments
-
-    from course.elmo.transfer import features
+    from course.elmo.transfer import experiments, features
 
     monkeypatch.setattr(features, "cached", lambda name, params, digest, compute: compute())  # no cache files
     words = sorted({c for c, _ in load_misspellings()[:80]} | {"the", "a", "film", "good", "bad"})

@@ -13,7 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     quick = parser.add_argument_group("a quick run (the defaults are the chapter's)")
     quick.add_argument("--sentences", type=int, default=None, help="first sentences of each sentiment split")
     quick.add_argument("--fractions", default=None, help="comma-separated shares of the training split, ending with 1")
-    quick.add_argument("--pos-train", type=int, default=3000, help="OANC sentences (the last --pos-dev choose the epoch)")
+    quick.add_argument(
+        "--pos-train", type=int, default=3000, help="OANC sentences (the last --pos-dev choose the epoch)"
+    )
     quick.add_argument("--pos-dev", type=int, default=300)
     quick.add_argument("--pos-test", type=int, default=None, help="first WSJ test sentences")
     quick.add_argument("--pairs", type=int, default=None, help="first misspelling pairs")
