@@ -127,7 +127,7 @@ def test_metadata_round_trips_through_make(registry, monkeypatch):
         calls.append(command)
         out = command[command.index("--out") + 1]
         meta = {**shipped.meta, "seconds": 12.34}
-        save_checkpoint(out, shipped.model, shipped.vocab, meta)
+        save_checkpoint(out, shipped.model, shipped.vocab, meta, half="--half" in command)  # as the command does
 
     before = pretrained.artifact("bilm", registry)
     made = pretrained.make("bilm", registry, run=run)
@@ -220,7 +220,10 @@ def test_the_lanes_keep_word2vec_together_and_balance_the_rest(registry):
     serial = sum(cost)
     assert max(cost) < serial and max(cost) <= 5 * 3600, "two lanes bring make pretrained under 5 hours"
     assert lanes(everything, 1, registry) == [list(pretrained.read_registry(registry))]  # registry order
-    assert lanes(["bilm", "lm-nnlm"], 8, registry) == [["lm-nnlm"], ["bilm"]]  # no more lanes than chains
+    pair = lanes(["bilm", "lm-nnlm"], 8, registry)  # no more lanes than chains, the longest first
+    assert sorted(pair) == [["bilm"], ["lm-nnlm"]]
+    seconds = [pretrained.artifact(lane[0], registry).training_seconds for lane in pair]
+    assert seconds == sorted(seconds, reverse=True)
     with pytest.raises(RegistryError, match="No artifact is called 'nope'"):
         lanes(["nope"], 2, registry)
     with pytest.raises(ValueError, match="jobs"):
