@@ -286,11 +286,7 @@ class BiLM(nn.Module):
     def position_nll(self, chars: torch.Tensor, targets: torch.Tensor):
         """Negative log-likelihood of every predicted position, each direction (exact softmax).
 
-        Parameters
-        ----------
-        chars : LongTensor of shape (B, T, W)
-        targets : LongTensor of shape (B, T)
-            Word ids of every position, :data:`IGNORE` at padding.
+        ``chars`` and ``targets`` as in :meth:`nll`.
 
         Returns
         -------
