@@ -232,3 +232,19 @@ def test_cli_json_on_a_quick_configuration(monkeypatch, capsys):
     assert spelled["inputs"]["word2vec"]["no_vector"] > 0  # misspellings are not in the vocabulary
     with pytest.raises(ValueError, match="end with 1.0"):
         experiments.report(fractions=(0.5,))
+
+
+def test_layer0_index_standardises_over_the_candidates_and_skips_the_query(tmp_path, monkeypatch):
+    from course.elmo.transfer import Layer0Index
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    words = ["bank", "banks", "river", "money", "tank"]
+    index = Layer0Index(tiny_checkpoint(), words)
+    np.testing.assert_allclose(index.vectors.mean(0), 0, atol=1e-4)
+    np.testing.assert_allclose(index.embed(words), index.vectors, rtol=1e-5, atol=1e-5)  # same strings, same rows
+    near = index.nearest("bank", k=3)
+    assert len(near) == 3 and "bank" not in [w for w, _ in near]
+    assert [c for _, c in near] == sorted((c for _, c in near), reverse=True)
+    assert index.nearest("bnak", k=10)[0][0] in words  # any string, seen or not
+    with pytest.raises(ValueError, match="empty"):
+        Layer0Index(tiny_checkpoint(), [])

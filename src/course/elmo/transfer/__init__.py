@@ -10,7 +10,7 @@
 from .experiments import FRACTIONS, INPUTS, compare_inputs, curve, pos, report, sentiment_data, spelling
 from .features import sentence_layers, static_sentence_vectors, static_token_vectors, token_layers, word_layer0
 from .sentiment import BagOfWords, Result, SentenceInput, fit_and_score, subsample
-from .spelling import SpellingResult, correction_hits
+from .spelling import Layer0Index, SpellingResult, correction_hits
 from .tagging import Tagger, TaggerResult, train_tagger
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "fit_and_score",
     "subsample",
     "SpellingResult",
+    "Layer0Index",
     "correction_hits",
     "Tagger",
     "TaggerResult",

@@ -16,7 +16,7 @@ from ...base.validation import check_int
 from ...evaluation.statistics import mcnemar_exact
 from . import features
 from .sentiment import BagOfWords, Result, SentenceInput, fit_and_score, subsample
-from .spelling import correction_hits
+from .spelling import Layer0Index, correction_hits
 from .tagging import train_tagger
 
 __all__ = [
@@ -166,11 +166,9 @@ def spelling(checkpoint=None, kv=None, k: int = 1, restrict: int = 30_000, max_p
     pairs = load_misspellings()[:max_pairs]
     candidates = kv.index_to_key[:restrict]
     corrections, misspelled = [c for c, _ in pairs], [m for _, m in pairs]
-    cand0 = features.word_layer0(checkpoint, candidates)
-    miss0 = features.word_layer0(checkpoint, misspelled)
-    mean, std = cand0.mean(0, keepdims=True), cand0.std(0, keepdims=True) + 1e-6  # the common direction out
+    index = Layer0Index(checkpoint, candidates)  # standardised: the common direction out
     elmo = correction_hits(
-        (cand0 - mean) / std, candidates, (miss0 - mean) / std, corrections, k=k, misspellings=misspelled
+        index.vectors, candidates, index.embed(misspelled), corrections, k=k, misspellings=misspelled
     )
     has = [m in kv.key_to_index for m in misspelled]
     w2v_miss = np.stack(

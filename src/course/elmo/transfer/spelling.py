@@ -28,7 +28,7 @@ import numpy as np
 from ...base.validation import check_int
 from ...evaluation.statistics import wilson_interval
 
-__all__ = ["SpellingResult", "correction_hits"]
+__all__ = ["SpellingResult", "Layer0Index", "correction_hits"]
 
 
 class SpellingResult(NamedTuple):
@@ -96,3 +96,37 @@ def correction_hits(
     hits, n = int(correct.sum()), len(correct)
     low, high = wilson_interval(hits, n) if n else (float("nan"), float("nan"))
     return SpellingResult(hits, n, no_vector, hits / n if n else float("nan"), low, high, correct)
+
+
+class Layer0Index:
+    """ELMo layer-0 vectors of candidate words, standardised over the candidates; any string can query it.
+
+    Each feature is centred and scaled with the candidates' mean and spread (``std + 1e-6``), which
+    removes the direction all character vectors share; a query string is embedded
+    (:func:`~course.elmo.transfer.features.word_layer0`) and standardised the same way.
+    """
+
+    def __init__(self, checkpoint, candidates: Sequence[str]):
+        from .features import word_layer0
+
+        self.checkpoint, self.candidates = checkpoint, list(candidates)
+        if not self.candidates:
+            raise ValueError("Layer0Index: candidates is empty.")
+        raw = word_layer0(checkpoint, self.candidates)
+        self.mean, self.std = raw.mean(0, keepdims=True), raw.std(0, keepdims=True) + 1e-6
+        self.vectors = (raw - self.mean) / self.std
+
+    def embed(self, strings: Sequence[str]) -> np.ndarray:
+        """Standardised layer-0 vectors of ``strings``, shape ``(len(strings), D)``."""
+        from .features import word_layer0
+
+        return (word_layer0(self.checkpoint, list(strings)) - self.mean) / self.std
+
+    def nearest(self, string: str, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` candidates nearest to ``string`` by cosine, ``string`` itself skipped: ``(word, cosine)``."""
+        check_int(k, "k", "Layer0Index.nearest", low=1)
+        unit = self.vectors / np.maximum(np.linalg.norm(self.vectors, axis=1, keepdims=True), 1e-12)
+        q = self.embed([string])[0]
+        sims = unit @ (q / max(float(np.linalg.norm(q)), 1e-12))
+        order = [i for i in np.argsort(-sims) if self.candidates[i] != string][:k]
+        return [(self.candidates[i], float(sims[i])) for i in order]
